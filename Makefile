@@ -1,0 +1,40 @@
+# Processos em Python: um comando para cada coisa.
+#   make curso      cria o ambiente (.venv) e abre o curso no JupyterLab
+#   make teste      cria o ambiente e roda todos os testes (é o que o CI roda)
+# Só precisa de Python 3.10+ e make.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORTA  ?= 8888
+# Testes em paralelo: um processo do pytest por núcleo.
+PYTEST_ARGS ?= -n auto
+
+.DEFAULT_GOAL := curso
+.PHONY: curso instalar teste lint navegador
+
+# O ambiente é refeito quando pyproject.toml muda.
+$(BIN)/.instalado: pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Este curso precisa de Python 3.10 ou mais novo (você tem " + sys.version.split()[0] + ")."'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
+	  echo "Não consegui criar o venv com '$(PYTHON) -m venv' (no Debian/Ubuntu falta o pacote python3-venv)."; \
+	  echo "Tentando com virtualenv..."; \
+	  $(PYTHON) -m pip install --user --quiet virtualenv && $(PYTHON) -m virtualenv $(VENV); }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[teste,instrutor,livro]"
+	@touch $@
+
+instalar: $(BIN)/.instalado
+
+curso: instalar
+	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORTA) --notebook-dir=. notebooks/00-Indice.ipynb
+
+# Navegador para os testes de interface (Chromium do Debian).
+navegador:
+	@true
+
+lint: instalar
+	$(BIN)/ruff check .
+
+teste: instalar navegador
+	$(BIN)/python -m pytest $(PYTEST_ARGS)

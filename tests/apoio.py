@@ -1,0 +1,166 @@
+"""Apoio aos testes: executar notebooks com prazo e método de início forçado, sem deixar processos vivos."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+import psutil
+from nbclient import NotebookClient
+
+RAIZ = Path(__file__).resolve().parents[1]
+NOTEBOOKS = RAIZ / "notebooks"
+METODOS = ("fork", "spawn", "forkserver")
+
+# Variável documentada no README: multiplica o tamanho de toda carga de trabalho das aulas.
+VARIAVEL_ESCALA = "PROCESSOS_ESCALA"
+ESCALA_TESTES = "0.002"
+# Marca herdada por todo processo que um teste cria, para achá-lo mesmo se ficar órfão.
+VARIAVEL_MARCA = "PROCESSOS_MARCA_TESTE"
+
+
+def celula_metodo(metodo: str) -> nbformat.NotebookNode:
+    """Primeira célula injetada: força o método de início para o notebook inteiro."""
+    return nbformat.v4.new_code_cell(
+        "import multiprocessing\n"
+        f"multiprocessing.set_start_method({metodo!r}, force=True)\n"
+    )
+
+
+def ambiente_kernel(metodo: str | None = None, **extra: str) -> dict[str, str]:
+    """Ambiente do kernel: o do teste, com a escala reduzida e o método escolhido."""
+    env = dict(os.environ)
+    env.setdefault(VARIAVEL_ESCALA, ESCALA_TESTES)
+    env["MPLBACKEND"] = "Agg"
+    if metodo:
+        env["PROCESSOS_METODO"] = metodo
+    env.update(extra)
+    return env
+
+
+def executar_notebook(
+    caminho: Path | str,
+    metodo: str | None = None,
+    *,
+    prazo_celula: int = 120,
+    pasta: Path | str | None = None,
+    env: dict[str, str] | None = None,
+) -> nbformat.NotebookNode:
+    """Executa o notebook com nbclient e devolve-o com as saídas.
+
+    Levanta ``CellExecutionError`` na primeira célula que falhar e ``CellTimeoutError`` quando uma
+    célula passa de ``prazo_celula`` segundos. ``metodo`` força o método de início
+    (``fork``, ``spawn`` ou ``forkserver``) numa célula injetada antes de todas as outras.
+    """
+    caminho = Path(caminho)
+    nb = nbformat.read(caminho, as_version=4)
+    if metodo:
+        nb.cells.insert(0, celula_metodo(metodo))
+    cliente = NotebookClient(
+        nb,
+        timeout=prazo_celula,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(pasta or caminho.parent)}},
+        shutdown_kernel="immediate",
+    )
+    cliente.execute(env=env if env is not None else ambiente_kernel(metodo))
+    return nb
+
+
+def textos_de_saida(nb: nbformat.NotebookNode) -> str:
+    """Junta todo texto que as células mostraram (stdout, stderr e resultados em texto)."""
+    partes: list[str] = []
+    for celula in nb.cells:
+        for saida in celula.get("outputs", []):
+            if saida.get("output_type") == "stream":
+                partes.append(saida.get("text", ""))
+            elif "data" in saida and "text/plain" in saida["data"]:
+                partes.append(saida["data"]["text/plain"])
+    return "".join(partes)
+
+
+def _marcados(marca: str) -> list[psutil.Process]:
+    achados = []
+    for proc in psutil.process_iter():
+        try:
+            if proc.environ().get(VARIAVEL_MARCA) == marca:
+                achados.append(proc)
+        except (psutil.Error, OSError):
+            continue
+    return achados
+
+
+def encerrar(processos: list[psutil.Process]) -> None:
+    """Mata os processos (e seus filhos) e espera que sumam."""
+    todos = set(processos)
+    for proc in processos:
+        with contextlib.suppress(psutil.Error):
+            todos.update(proc.children(recursive=True))
+    for proc in todos:
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
+    psutil.wait_procs(list(todos), timeout=5)
+
+
+def vivos(processos: list[psutil.Process]) -> list[psutil.Process]:
+    restantes = []
+    for proc in processos:
+        try:
+            if proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE:
+                restantes.append(proc)
+        except psutil.Error:
+            continue
+    return restantes
+
+
+def descrever(processos: list[psutil.Process]) -> str:
+    linhas = []
+    for proc in processos:
+        try:
+            linhas.append(f"pid {proc.pid}: {' '.join(proc.cmdline())[:200]}")
+        except psutil.Error:
+            linhas.append(f"pid {proc.pid}")
+    return "\n".join(linhas)
+
+
+@contextlib.contextmanager
+def vigiar_processos(tolerancia: float = 10.0) -> Iterator[str]:
+    """Garante que nenhum processo criado dentro do bloco sobreviva a ele.
+
+    Todo processo criado no bloco herda a marca em ``os.environ`` (também os órfãos e os que
+    chamam ``setsid``). Ao sair, espera até ``tolerancia`` segundos que terminem sozinhos; os que
+    restarem são mortos e o bloco falha com ``AssertionError`` dizendo quais eram.
+    """
+    marca = uuid.uuid4().hex
+    anterior = os.environ.get(VARIAVEL_MARCA)
+    os.environ[VARIAVEL_MARCA] = marca
+    falhou = True
+    try:
+        yield marca
+        falhou = False
+    finally:
+        if anterior is None:
+            os.environ.pop(VARIAVEL_MARCA, None)
+        else:
+            os.environ[VARIAVEL_MARCA] = anterior
+        restantes = _esperar_marcados(marca, 1.0 if falhou else tolerancia)
+        if restantes:
+            descricao = descrever(restantes)
+            encerrar(restantes)
+            if not falhou:
+                raise AssertionError(f"processos deixados vivos:\n{descricao}")
+
+
+def _esperar_marcados(marca: str, tolerancia: float) -> list[psutil.Process]:
+    eu = os.getpid()
+    fim = time.monotonic() + tolerancia
+    restantes = vivos([p for p in _marcados(marca) if p.pid != eu])
+    while restantes and time.monotonic() < fim:
+        time.sleep(0.2)
+        restantes = vivos(restantes)
+    return restantes

@@ -1,0 +1,92 @@
+"""Promessas do repositório: dependências em sincronia, notebooks limpos, ruff sem queixas."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from apoio import RAIZ
+
+PASTAS_DE_NOTEBOOKS = ("notebooks", "source", "release")
+
+
+def _nome(requisito: str) -> str:
+    return re.split(r"[<>=!~\[ ;]", requisito.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def _requisitos_pyproject() -> dict[str, str]:
+    dados = tomllib.loads((RAIZ / "pyproject.toml").read_text(encoding="utf-8"))
+    projeto = dados["project"]
+    todos = list(projeto["dependencies"])
+    for extras in projeto["optional-dependencies"].values():
+        todos.extend(extras)
+    resultado = {}
+    for req in todos:
+        nome = _nome(req)
+        versao = req[len(re.match(r"[A-Za-z0-9_.\-]+(\[[^\]]*\])?", req).group(0)) :].strip()
+        if nome == "dask":  # dask[distributed] no pip é dask + distributed no conda
+            resultado["distributed"] = versao
+        resultado[nome] = versao
+    return resultado
+
+
+def _requisitos_conda() -> dict[str, str]:
+    resultado = {}
+    dentro = False
+    for linha in (RAIZ / "environment.yml").read_text(encoding="utf-8").splitlines():
+        if linha.startswith("dependencies:"):
+            dentro = True
+            continue
+        m = re.match(r"^  - ([A-Za-z0-9_.\-]+)(.*)$", linha)
+        if dentro and m:
+            resultado[m.group(1).lower()] = m.group(2).strip()
+    resultado.pop("python", None)
+    resultado.pop("pip", None)
+    return resultado
+
+
+def test_environment_yml_e_pyproject_listam_os_mesmos_pacotes_e_versoes():
+    assert _requisitos_conda() == _requisitos_pyproject()
+
+
+def _notebooks() -> list[Path]:
+    achados = []
+    for pasta in PASTAS_DE_NOTEBOOKS:
+        achados += [
+            p for p in sorted((RAIZ / pasta).rglob("*.ipynb")) if ".ipynb_checkpoints" not in p.parts
+        ]
+    return achados
+
+
+@pytest.mark.parametrize("caminho", _notebooks(), ids=lambda p: str(p.relative_to(RAIZ)))
+def test_notebook_versionado_nao_tem_saidas_nem_contadores(caminho: Path):
+    nb = json.loads(caminho.read_text(encoding="utf-8"))
+    sujas = [
+        i
+        for i, c in enumerate(nb["cells"])
+        if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count"))
+    ]
+    assert not sujas, f"{caminho.name}: células com saída ou contador: {sujas}"
+
+
+def test_ruff_passa_em_py_e_ipynb():
+    proc = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", str(RAIZ)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_ci_roda_exatamente_o_comando_de_teste_do_readme():
+    readme = (RAIZ / "README.md").read_text(encoding="utf-8")
+    ci = (RAIZ / ".ci" / "run").read_text(encoding="utf-8")
+    comando = [linha.strip() for linha in ci.splitlines() if linha.strip() and not linha.startswith(("#", "set ", "cd "))]
+    assert comando == ["make teste"], comando
+    assert "make teste" in readme
