@@ -6,10 +6,10 @@ import json
 import re
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 from apoio import RAIZ
 
 PASTAS_DE_NOTEBOOKS = ("notebooks", "source", "release")
