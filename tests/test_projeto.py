@@ -9,7 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-import tomllib
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib
 from apoio import RAIZ
 
 PASTAS_DE_NOTEBOOKS = ("notebooks", "source", "release")
@@ -27,6 +31,7 @@ def _requisitos_pyproject() -> dict[str, str]:
         todos.extend(extras)
     resultado = {}
     for req in todos:
+        req = req.split(";", 1)[0].strip()  # marcadores de ambiente não contam
         nome = _nome(req)
         versao = req[len(re.match(r"[A-Za-z0-9_.\-]+(\[[^\]]*\])?", req).group(0)) :].strip()
         if nome == "dask":  # dask[distributed] no pip é dask + distributed no conda
