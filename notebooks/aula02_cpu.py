@@ -115,6 +115,11 @@ def grafico_escalabilidade(medidas: list[dict]):
     return fig
 
 
+def _milhar(n: int) -> str:
+    """12345678 -> '12.345.678' (separador de milhar brasileiro)."""
+    return f"{n:,}".replace(",", ".")
+
+
 def grafico_linha_do_tempo(registros: list[dict], titulo: str = "Quando cada processo trabalhou"):
     """Gráfico de Gantt: uma barra por tarefa, do instante em que começou ao que terminou."""
     import matplotlib.pyplot as plt
@@ -124,8 +129,9 @@ def grafico_linha_do_tempo(registros: list[dict], titulo: str = "Quando cada pro
     for r in registros:
         y = nomes.index(r["nome"])
         ax.barh(y, r["fim"] - r["inicio"], left=r["inicio"], height=0.5)
-        ax.text(r["inicio"], y + 0.32, f"[{r['start']:,}, {r['end']:,})".replace(",", "."), fontsize=8)
+        ax.text(r["inicio"], y + 0.32, f"[{_milhar(r['start'])}, {_milhar(r['end'])})", fontsize=8)
     ax.set_yticks(range(len(nomes)), [f"{n}" for n in nomes])
     ax.set(xlabel="segundos desde o início", title=titulo)
+    ax.set_xlim(left=0)
     fig.tight_layout()
     return fig

@@ -33,10 +33,10 @@ def celula_metodo(metodo: str) -> nbformat.NotebookNode:
 
 
 def ambiente_kernel(metodo: str | None = None, **extra: str) -> dict[str, str]:
-    """Ambiente do kernel: o do teste, com a escala reduzida e o método escolhido."""
+    """Ambiente do kernel: o do teste, com a escala reduzida e o método escolhido (gráficos inline)."""
     env = dict(os.environ)
     env.setdefault(VARIAVEL_ESCALA, ESCALA_TESTES)
-    env["MPLBACKEND"] = "Agg"
+    env.pop("MPLBACKEND", None)  # o kernel usa o backend inline: os gráficos viram saídas PNG
     if metodo:
         env["PROCESSOS_METODO"] = metodo
     env.update(extra)
