@@ -137,6 +137,7 @@ def vigiar_processos(tolerancia: float = 10.0) -> Iterator[str]:
     restarem são mortos e o bloco falha com ``AssertionError`` dizendo quais eram.
     """
     marca = uuid.uuid4().hex
+    ja_existiam = {p.pid for p in psutil.Process().children(recursive=True)}
     anterior = os.environ.get(VARIAVEL_MARCA)
     os.environ[VARIAVEL_MARCA] = marca
     falhou = True
@@ -148,7 +149,7 @@ def vigiar_processos(tolerancia: float = 10.0) -> Iterator[str]:
             os.environ.pop(VARIAVEL_MARCA, None)
         else:
             os.environ[VARIAVEL_MARCA] = anterior
-        restantes = _esperar_marcados(marca, 1.0 if falhou else tolerancia)
+        restantes = _esperar_restantes(marca, ja_existiam, 1.0 if falhou else tolerancia)
         if restantes:
             descricao = descrever(restantes)
             encerrar(restantes)
@@ -156,10 +157,14 @@ def vigiar_processos(tolerancia: float = 10.0) -> Iterator[str]:
                 raise AssertionError(f"processos deixados vivos:\n{descricao}")
 
 
-def _esperar_marcados(marca: str, tolerancia: float) -> list[psutil.Process]:
+def _esperar_restantes(marca: str, ja_existiam: set[int], tolerancia: float) -> list[psutil.Process]:
+    """Os marcados e os descendentes novos deste processo (os criados via forkserver não herdam a
+    marca, mas são netos deste processo) que continuam vivos depois da tolerância."""
     eu = os.getpid()
     fim = time.monotonic() + tolerancia
-    restantes = vivos([p for p in _marcados(marca) if p.pid != eu])
+    novos = [p for p in psutil.Process().children(recursive=True) if p.pid not in ja_existiam]
+    por_pid = {p.pid: p for p in [*_marcados(marca), *novos] if p.pid != eu}
+    restantes = vivos(list(por_pid.values()))
     while restantes and time.monotonic() < fim:
         time.sleep(0.2)
         restantes = vivos(restantes)

@@ -9,7 +9,17 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import multiprocessing  # noqa: E402
+import multiprocessing.forkserver  # noqa: E402
+import multiprocessing.resource_tracker  # noqa: E402
+
 from apoio import vigiar_processos  # noqa: E402
+
+# O servidor do forkserver e o rastreador de recursos são ajudantes do próprio pytest, criados uma
+# vez e vivos até o fim: sobem antes de qualquer teste para não serem tomados por vazamentos.
+multiprocessing.resource_tracker.ensure_running()
+if "forkserver" in multiprocessing.get_all_start_methods():
+    multiprocessing.forkserver.ensure_running()
 
 
 @pytest.fixture(autouse=True)
