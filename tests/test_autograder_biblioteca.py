@@ -1,0 +1,118 @@
+"""Testes da biblioteca de correção (autograder.execucao): mensagens em português e nada fica vivo."""
+
+import os
+import time
+
+import psutil
+import pytest
+import trabalhadores_teste as t
+from apoio import METODOS
+
+from autograder import FalhaNoFilho, carregar, rodar_no_filho, verificar, verificar_igual
+
+
+@pytest.fixture(params=METODOS)
+def metodo(request, monkeypatch):
+    monkeypatch.setenv("PROCESSOS_METODO", request.param)
+    return request.param
+
+
+def test_devolve_o_valor_e_roda_em_outro_processo(metodo):
+    assert rodar_no_filho(t.dobro, 21) == 42
+    assert rodar_no_filho(t.cria_e_espera_filhos, 2, prazo=20) == [0, 0]
+
+
+def test_excecao_do_filho_vem_com_tipo_mensagem_e_linha(metodo):
+    with pytest.raises(FalhaNoFilho) as erro:
+        rodar_no_filho(t.divide, 1, 0)
+    texto = str(erro.value)
+    assert "divide levantou ZeroDivisionError: division by zero" in texto
+    assert "trabalhadores_teste.py, linha" in texto and "return a / b" in texto
+
+
+def test_nao_resolvido_diz_em_portugues():
+    with pytest.raises(FalhaNoFilho, match="Exercício ainda não resolvido"):
+        rodar_no_filho(t.nao_resolvido)
+
+
+@pytest.mark.parametrize("alvo", [t.laco_sem_fim, t.impasse])
+def test_travou_e_cortado_no_prazo(metodo, alvo):
+    inicio = time.monotonic()
+    with pytest.raises(FalhaNoFilho, match="travou: não terminou em 1 s.*impasse"):
+        rodar_no_filho(alvo, prazo=1)
+    assert time.monotonic() - inicio < 1 + 4
+
+
+def test_processo_que_morre_informa_o_codigo(metodo):
+    with pytest.raises(FalhaNoFilho, match="código de saída 3"):
+        rodar_no_filho(t.morre, 3)
+    with pytest.raises(FalhaNoFilho, match="sinal SIGKILL"):
+        rodar_no_filho(t.mata_a_si_mesmo)
+
+
+def test_lambda_e_funcao_de_celula_sao_explicadas():
+    with pytest.raises(FalhaNoFilho, match="lambda"):
+        rodar_no_filho(lambda: 1)
+
+    def local():
+        return 1
+
+    with pytest.raises(FalhaNoFilho, match="dentro de outra função"):
+        rodar_no_filho(local)
+    local.__module__ = "__main__"
+    local.__qualname__ = "local"
+    with pytest.raises(FalhaNoFilho, match="célula do notebook"):
+        rodar_no_filho(local)
+
+
+def test_valor_que_nao_volta_por_pickle_e_explicado():
+    with pytest.raises(FalhaNoFilho, match="não pode voltar ao processo do teste"):
+        rodar_no_filho(t.devolve_lock)
+
+
+def test_filho_que_deixa_neto_vivo_falha_e_o_neto_morre(metodo):
+    with pytest.raises(FalhaNoFilho, match="deixou .* processo"):
+        rodar_no_filho(t.neto_eterno, prazo=10)
+    assert psutil.Process().children(recursive=True) == [] or all(
+        "multiprocessing" in " ".join(p.cmdline()) for p in psutil.Process().children(recursive=True)
+    )
+
+
+def test_neto_orfao_em_outra_sessao_tambem_e_encerrado():
+    with pytest.raises(FalhaNoFilho, match="deixou"):
+        rodar_no_filho(t.neto_daemon_orfao, prazo=10)
+    marcados = []
+    for proc in psutil.process_iter():
+        try:
+            if proc.environ().get("AUTOGRADER_MARCA") and proc.status() != psutil.STATUS_ZOMBIE:
+                marcados.append(proc.pid)
+        except psutil.Error:
+            continue
+    assert marcados == []
+
+
+def test_manager_sem_shutdown_e_encerrado_pelo_finalizador(metodo):
+    assert rodar_no_filho(t.manager_esquecido, prazo=20) == [1, 2, 3]
+
+
+def test_carregar_le_a_versao_nova_do_arquivo(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FalhaNoFilho, match="não existe.*%%writefile solucao_x.py"):
+        carregar("solucao_x")
+    (tmp_path / "solucao_x.py").write_text("def f():\n    return 1\n")
+    assert carregar("solucao_x").f() == 1
+    (tmp_path / "solucao_x.py").write_text("def f():\n    return 2\n")
+    assert carregar("solucao_x").f() == 2
+    (tmp_path / "solucao_x.py").write_text("def f(:\n")
+    with pytest.raises(FalhaNoFilho, match="erro de sintaxe em solucao_x.py, linha 1"):
+        carregar("solucao_x")
+
+
+def test_verificacoes_com_mensagem():
+    verificar_igual(1, 1)
+    with pytest.raises(FalhaNoFilho, match="esperava 2, recebi 1: conte de novo"):
+        verificar_igual(1, 2, "conte de novo")
+    with pytest.raises(FalhaNoFilho, match="^ruim$"):
+        verificar(False, "ruim")
+    assert isinstance(FalhaNoFilho("x"), AssertionError)
+    assert os.environ.get("AUTOGRADER_MARCA") is None
