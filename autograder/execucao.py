@@ -48,6 +48,7 @@ def carregar(nome_modulo: str):
 
     Sempre lê o arquivo de novo: se o aluno corrigiu a célula e a rodou outra vez, a correção vale.
     """
+    __tracebackhide__ = True  # o IPython não mostra este quadro ao aluno
     pasta = Path.cwd()
     arquivo = pasta / f"{nome_modulo}.py"
     if not arquivo.exists():
@@ -237,6 +238,8 @@ def rodar_no_filho(funcao, *args, prazo: float = 5.0, **kwargs):
     exceção, passa de ``prazo`` segundos ("travou"), mata o processo, não pode ir ao filho por pickle
     ou deixa processos vivos ao terminar. Nada que ela criou sobrevive a esta chamada.
     """
+    __tracebackhide__ = True  # o IPython não mostra este quadro ao aluno
+    __tracebackhide__ = True  # o IPython não mostra este quadro ao aluno
     _conferir_serializavel(funcao)
     nome = getattr(funcao, "__name__", repr(funcao))
     ctx = multiprocessing.get_context(_metodo())
@@ -296,8 +299,14 @@ def _esperar_resposta(processo, receber, arvore: _Arvore, prazo: float):
 
 def _conferir_fim(processo, arvore: _Arvore, nome: str) -> None:
     """Depois da resposta, o processo tem de terminar sozinho e sem deixar ninguém vivo."""
+    __tracebackhide__ = True  # o IPython não mostra este quadro ao aluno
     processo.join(timeout=PRAZO_PARA_TERMINAR)
+    # Os que estão terminando (um servidor de manager encerrado pelo finalizador) têm um instante.
+    fim = time.monotonic() + 2.0
     restantes = arvore.vivos(excluir=processo.pid, ajudantes=False)
+    while restantes and not processo.is_alive() and time.monotonic() < fim:
+        time.sleep(0.05)
+        restantes = arvore.vivos(excluir=processo.pid, ajudantes=False)
     if processo.is_alive() or restantes:
         quantos = len(restantes)
         raise FalhaNoFilho(
@@ -317,9 +326,10 @@ def _interpretar(resposta, nome: str):
         )
     _, classe, mensagem, rastro = resposta
     if classe == "NotImplementedError":
+        onde = f"\n{rastro}" if rastro else ""
         raise FalhaNoFilho(
-            f"Exercício ainda não resolvido: {nome} levantou NotImplementedError. Escreva sua solução "
-            "no lugar de raise NotImplementedError() e rode a célula %%writefile de novo."
+            "Exercício ainda não resolvido: o código chegou a um raise NotImplementedError. Escreva sua "
+            f"solução no lugar dele e rode a célula %%writefile de novo.{onde}"
         )
     texto = f"{nome} levantou {classe}: {mensagem}"
     if rastro:
@@ -329,11 +339,14 @@ def _interpretar(resposta, nome: str):
 
 def verificar_igual(obtido, esperado, dica: str = "") -> None:
     """Falha com 'esperava X, recebi Y' (e a dica) quando os dois diferem."""
+    __tracebackhide__ = True  # o IPython não mostra este quadro ao aluno
+    __tracebackhide__ = True  # o IPython não mostra este quadro ao aluno
     if obtido != esperado:
         raise FalhaNoFilho(f"esperava {esperado!r}, recebi {obtido!r}" + (f": {dica}" if dica else ""))
 
 
 def verificar(condicao: bool, mensagem: str) -> None:
     """Falha com ``mensagem`` quando ``condicao`` é falsa."""
+    __tracebackhide__ = True  # o IPython não mostra este quadro ao aluno
     if not condicao:
         raise FalhaNoFilho(mensagem)
