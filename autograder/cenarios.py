@@ -45,7 +45,7 @@ def chat_chave_errada(nome_modulo: str) -> str:
         servidor.shutdown()
 
 
-def chat_participantes(nome_modulo: str, mensagens_a: list, mensagens_b: list, prazo: float = 5.0) -> dict:
+def chat_participantes(nome_modulo: str, mensagens_a: list, mensagens_b: list, prazo: float = 3.0) -> dict:
     """Roda ``participante`` do aluno para A (que começa) e B, em duas threads, com um servidor de verdade."""
     chat = _modulo(nome_modulo)
     chave = secrets.token_bytes(32)

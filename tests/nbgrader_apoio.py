@@ -1,0 +1,114 @@
+"""Apoio aos testes que rodam o nbgrader de verdade num curso temporário."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from apoio import RAIZ
+
+BIN = Path(sys.executable).parent
+MARCADORES = re.compile(r"^\s*### (BEGIN|END) (SOLUTION|HIDDEN TESTS)\s*$")
+
+
+def ambiente(**extra: str) -> dict[str, str]:
+    """O ambiente para o nbgrader: o bin do venv no PATH (o nbgrader chama o ``alembic``)."""
+    env = dict(os.environ)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env.setdefault("PROCESSOS_ESCALA", "0.002")
+    env.update(extra)
+    return env
+
+
+def nbgrader(*args: str, cwd: Path, timeout: float = 600, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Roda ``nbgrader args...`` na pasta do curso; falha com a saída quando o nbgrader falha."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env or ambiente(),
+    )
+    if proc.returncode != 0:
+        raise AssertionError(f"nbgrader {' '.join(args)} falhou ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}")
+    return proc
+
+
+def assignments() -> list[str]:
+    return sorted(p.name for p in (RAIZ / "source").glob("ex*") if p.is_dir())
+
+
+def curso_temporario(destino: Path, *nomes: str) -> Path:
+    """Um curso nbgrader em ``destino`` com a configuração e os ``source/`` pedidos, já liberados."""
+    destino.mkdir(parents=True, exist_ok=True)
+    shutil.copy(RAIZ / "nbgrader_config.py", destino / "nbgrader_config.py")
+    for nome in nomes:
+        shutil.copytree(RAIZ / "source" / nome, destino / "source" / nome, ignore=shutil.ignore_patterns("solucao_*.py", "__pycache__", ".ipynb_checkpoints"))
+        nbgrader("generate_assignment", nome, "--force", cwd=destino)
+    return destino
+
+
+def sem_marcadores(texto: str) -> str:
+    """A solução do source como o aluno a escreveria: sem as linhas de marcador do nbgrader."""
+    return "\n".join(linha for linha in texto.splitlines() if not MARCADORES.match(linha))
+
+
+def _texto(celula) -> str:
+    return "".join(celula["source"]) if isinstance(celula["source"], list) else celula["source"]
+
+
+def celulas_por_id(nb: dict) -> dict[str, dict]:
+    return {c["metadata"].get("nbgrader", {}).get("grade_id"): c for c in nb["cells"] if "nbgrader" in c["metadata"]}
+
+
+def montar_submissao(nome: str, trocas: dict[str, list[tuple[str, str]]] | None = None,
+                     novas_celulas: list[tuple[str, str]] | None = None) -> dict:
+    """Um notebook de aluno: o release com as células de solução preenchidas.
+
+    Cada célula de solução recebe a solução do source (sem marcadores); ``trocas[grade_id]`` é uma
+    lista de (trecho, substituto) aplicados a ela — cada trecho precisa existir. ``novas_celulas``
+    é uma lista de (grade_id depois do qual inserir, código) com células que o aluno acrescentou.
+    """
+    release = json.loads((RAIZ / "release" / nome / f"{nome}.ipynb").read_text(encoding="utf-8"))
+    source = celulas_por_id(json.loads((RAIZ / "source" / nome / f"{nome}.ipynb").read_text(encoding="utf-8")))
+    for celula in release["cells"]:
+        meta = celula["metadata"].get("nbgrader", {})
+        if not meta.get("solution"):
+            continue
+        texto = sem_marcadores(_texto(source[meta["grade_id"]]))
+        for trecho, novo in (trocas or {}).get(meta["grade_id"], []):
+            if trecho not in texto:
+                raise ValueError(f"trecho não encontrado em {meta['grade_id']}: {trecho!r}")
+            texto = texto.replace(trecho, novo)
+        celula["source"] = texto
+    for depois, codigo in novas_celulas or []:
+        indice = next(i for i, c in enumerate(release["cells"]) if c["metadata"].get("nbgrader", {}).get("grade_id") == depois)
+        release["cells"].insert(indice + 1, {"cell_type": "code", "execution_count": None, "id": f"aluno-{indice}",
+                                             "metadata": {}, "outputs": [], "source": codigo})
+    return release
+
+
+def autograde(curso: Path, nome: str, submissoes: dict[str, dict], timeout: float = 900) -> dict[str, float | None]:
+    """Entrega as submissões, roda ``nbgrader autograde`` uma vez para todas e devolve a nota de cada aluno."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    for aluno, nb in submissoes.items():
+        pasta = curso / "submitted" / aluno / nome
+        pasta.mkdir(parents=True, exist_ok=True)
+        (pasta / f"{nome}.ipynb").write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+        (pasta / "timestamp.txt").write_text("2026-11-23 12:00:00.000000 UTC")
+    proc = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "autograde", nome, "--force", "--create"],
+        cwd=curso, capture_output=True, text=True, timeout=timeout, env=ambiente(),
+    )
+    notas: dict[str, float | None] = {}
+    with Gradebook(f"sqlite:///{curso / 'gradebook.db'}") as gb:
+        for aluno in submissoes:
+            try:
+                notas[aluno] = gb.find_submission(nome, aluno).score
+            except MissingEntry:
+                notas[aluno] = None
+    notas["_saida"] = proc.stdout + proc.stderr  # type: ignore[assignment]
+    return notas
