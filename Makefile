@@ -11,7 +11,7 @@ PORTA  ?= 8888
 PYTEST_ARGS ?= -n auto
 
 .DEFAULT_GOAL := curso
-.PHONY: curso instalar teste lint navegador
+.PHONY: curso instalar teste lint navegador release
 
 # O ambiente é refeito quando pyproject.toml muda.
 $(BIN)/.instalado: pyproject.toml
@@ -38,3 +38,9 @@ lint: instalar
 
 teste: instalar navegador
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Regenera release/ a partir de source/ (nbgrader generate_assignment) e o sumário do README.
+release: instalar
+	@for a in $$(ls source); do PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/nbgrader generate_assignment $$a --force || exit 1; done
+	@find release -name 'solucao_*.py' -delete
+	$(BIN)/python ferramentas/sumario.py
