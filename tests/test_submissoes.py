@@ -28,7 +28,7 @@ def test_notas_exatas_de_cada_variante(arquivo: Path, tmp_path: Path):
     saida = notas.pop("_saida")
     obtidas = {aluno.removeprefix("aluno_"): nota for aluno, nota in notas.items()}
     esperadas = {rotulo: v.nota for rotulo, v in variantes.items()}
-    assert obtidas == esperadas, saida[-4000:]
+    assert obtidas == esperadas, f"obtidas={obtidas}\nesperadas={esperadas}\n{saida[-3000:]}"
     # O autograde terminou e nada do que ele rodou ficou vivo (o fixture automático confere de novo).
     assert [p for p in psutil.Process().children(recursive=True) if "multiprocessing" not in " ".join(p.cmdline())] == []
 
