@@ -1,0 +1,26 @@
+"""Submissões de mentira do exercício 05 (managers) e suas notas exatas (total: 7 pontos)."""
+
+from submissoes import Variante
+
+M = "ex05-modulo"
+
+VARIANTES = {
+    "correta": Variante(nota=7),
+    # O append na cópia da lista aninhada: a Parte C falha.
+    "parcial": Variante(nota=5, trocas={M: [("        log.append(nome)\n        historico[\"log\"] = log", "        historico[\"log\"].append(nome)")]}),
+    # O contador de palavras nunca termina.
+    "laco_infinito": Variante(nota=4, trocas={M: [("            contagem[palavra] = contagem.get(palavra, 0) + 1", "            while True:\n                pass")]}),
+    # O filho pega a trava e a pega de novo (Lock não é reentrante): espera por si mesmo.
+    "impasse": Variante(nota=5, trocas={M: [("    with trava:\n        if item not in lista:", "    trava.acquire()\n    with trava:\n        if item not in lista:")]}),
+    # O filho da Parte A levanta uma exceção.
+    "excecao": Variante(nota=4, trocas={M: [("    for palavra in texto.lower().split():", "    for palavra in texto.lower().split(0):")]}),
+    "kernel_morre": Variante(nota=0, novas_celulas=[(M, "import os\nos._exit(1)")]),
+    # registrar escrito numa célula em vez de no módulo.
+    "funcao_na_celula": Variante(
+        nota=5,
+        trocas={M: [("def registrar(historico, trava, nome):", "def _registrar_removida(historico, trava, nome):")]},
+        novas_celulas=[(M, "def registrar(historico, trava, nome):\n    with trava:\n        historico['log'] = historico['log'] + [nome]")],
+    ),
+    # unicos deixa um processo rodando.
+    "deixa_filhos": Variante(nota=5, trocas={M: [("        return sorted(lista)", "        import time\n        Process(target=time.sleep, args=(120,)).start()\n        return sorted(lista)")]}),
+}
