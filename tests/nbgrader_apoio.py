@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -12,8 +11,10 @@ from pathlib import Path
 
 from apoio import RAIZ
 
+from autograder import sinteticas
+from autograder.sinteticas import celulas_por_id, sem_marcadores  # noqa: F401 - usados pelos testes
+
 BIN = Path(sys.executable).parent
-MARCADORES = re.compile(r"^\s*### (BEGIN|END) (SOLUTION|HIDDEN TESTS)\s*$")
 
 
 def ambiente(**extra: str) -> dict[str, str]:
@@ -50,44 +51,9 @@ def curso_temporario(destino: Path, *nomes: str) -> Path:
     return destino
 
 
-def sem_marcadores(texto: str) -> str:
-    """A solução do source como o aluno a escreveria: sem as linhas de marcador do nbgrader."""
-    return "\n".join(linha for linha in texto.splitlines() if not MARCADORES.match(linha))
-
-
-def _texto(celula) -> str:
-    return "".join(celula["source"]) if isinstance(celula["source"], list) else celula["source"]
-
-
-def celulas_por_id(nb: dict) -> dict[str, dict]:
-    return {c["metadata"].get("nbgrader", {}).get("grade_id"): c for c in nb["cells"] if "nbgrader" in c["metadata"]}
-
-
-def montar_submissao(nome: str, trocas: dict[str, list[tuple[str, str]]] | None = None,
-                     novas_celulas: list[tuple[str, str]] | None = None) -> dict:
-    """Um notebook de aluno: o release com as células de solução preenchidas.
-
-    Cada célula de solução recebe a solução do source (sem marcadores); ``trocas[grade_id]`` é uma
-    lista de (trecho, substituto) aplicados a ela — cada trecho precisa existir. ``novas_celulas``
-    é uma lista de (grade_id depois do qual inserir, código) com células que o aluno acrescentou.
-    """
-    release = json.loads((RAIZ / "release" / nome / f"{nome}.ipynb").read_text(encoding="utf-8"))
-    source = celulas_por_id(json.loads((RAIZ / "source" / nome / f"{nome}.ipynb").read_text(encoding="utf-8")))
-    for celula in release["cells"]:
-        meta = celula["metadata"].get("nbgrader", {})
-        if not meta.get("solution"):
-            continue
-        texto = sem_marcadores(_texto(source[meta["grade_id"]]))
-        for trecho, novo in (trocas or {}).get(meta["grade_id"], []):
-            if trecho not in texto:
-                raise ValueError(f"trecho não encontrado em {meta['grade_id']}: {trecho!r}")
-            texto = texto.replace(trecho, novo)
-        celula["source"] = texto
-    for depois, codigo in novas_celulas or []:
-        indice = next(i for i, c in enumerate(release["cells"]) if c["metadata"].get("nbgrader", {}).get("grade_id") == depois)
-        release["cells"].insert(indice + 1, {"cell_type": "code", "execution_count": None, "id": f"aluno-{indice}",
-                                             "metadata": {}, "outputs": [], "source": codigo})
-    return release
+def montar_submissao(nome: str, trocas=None, novas_celulas=None) -> dict:
+    """O notebook de um aluno de mentira deste curso (veja autograder.sinteticas)."""
+    return sinteticas.montar_submissao(RAIZ, nome, trocas, novas_celulas)
 
 
 def autograde(curso: Path, nome: str, submissoes: dict[str, dict], timeout: float = 900) -> dict[str, float | None]:
