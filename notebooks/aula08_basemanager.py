@@ -13,20 +13,22 @@ import argparse
 import queue
 import secrets
 import sys
+from multiprocessing import AuthenticationError
 from multiprocessing.managers import BaseManager
 
 #: Só a própria máquina. Os slides usavam '' (todas as interfaces): qualquer computador da rede
 #: poderia se conectar — e a conexão desserializa (unpickle) o que recebe.
 HOST = "127.0.0.1"
 
-_fila: queue.Queue | None = None
+#: A fila compartilhada. Cada processo que importa o módulo tem a sua, mas só a do processo
+#: servidor é usada: os clientes recebem um proxy para ela. Criada na importação (e não na primeira
+#: chamada) porque o servidor atende cada conexão numa thread: duas "primeiras chamadas" simultâneas
+#: criariam duas filas.
+_fila: queue.Queue = queue.Queue()
 
 
 def obter_fila() -> queue.Queue:
     """A fila que mora no processo servidor. Função de módulo (não lambda), para o pickle achá-la."""
-    global _fila
-    if _fila is None:
-        _fila = queue.Queue()
     return _fila
 
 
@@ -66,25 +68,29 @@ def conectar(endereco: tuple[str, int], chave: bytes) -> GerenciadorCliente:
     return cliente
 
 
+#: Prazo (segundos) do cliente 2 esperando a mensagem: nenhuma espera é infinita.
+PRAZO = 30.0
+
+
 def cliente(endereco: tuple[str, int], chave: bytes, papel: int, resultado=None) -> str | None:
     """Os clientes dos slides: o papel 1 põe 'hello' na fila; o papel 2 tira (com prazo) e devolve."""
     fila = conectar(endereco, chave).get_queue()
     if papel == 1:
         fila.put("hello")
         return None
-    mensagem = fila.get(timeout=10)
+    mensagem = fila.get(timeout=PRAZO)
     if resultado is not None:
         resultado.put(mensagem)
     return mensagem
 
 
 def tentar_conectar(endereco: tuple[str, int], chave: bytes, resultado) -> None:
-    """Tenta conectar e conta o que aconteceu (para mostrar a recusa de uma chave errada)."""
+    """Tenta conectar e conta ao pai o que aconteceu (para mostrar a recusa de uma chave errada)."""
     try:
         conectar(endereco, chave)
         resultado.put("conectou")
-    except Exception as erro:  # noqa: BLE001 - queremos mostrar qualquer recusa
-        resultado.put(f"recusado: {type(erro).__name__}")
+    except AuthenticationError as erro:
+        resultado.put(f"recusado: AuthenticationError ({erro})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,7 +113,18 @@ def main(argv: list[str] | None = None) -> int:
         print("Ctrl+C encerra.", flush=True)
         servidor.serve_forever()
         return 0
-    mensagem = cliente((HOST, args.porta), bytes.fromhex(args.chave), args.papel)
+    try:
+        chave = bytes.fromhex(args.chave)
+    except ValueError:
+        parser.error("--chave precisa ser o hexadecimal que o servidor mostrou")
+    try:
+        mensagem = cliente((HOST, args.porta), chave, args.papel)
+    except AuthenticationError:
+        print("AuthenticationError: o servidor recusou a chave (confira o --chave)", file=sys.stderr)
+        return 2
+    except ConnectionRefusedError:
+        print(f"ninguém escutando em {HOST}:{args.porta} (o servidor está rodando?)", file=sys.stderr)
+        return 3
     if mensagem is not None:
         print(mensagem)
     print("Fim...")
