@@ -11,7 +11,7 @@ PORTA  ?= 8888
 PYTEST_ARGS ?= -n auto
 
 .DEFAULT_GOAL := curso
-.PHONY: curso instalar teste lint navegador release
+.PHONY: curso instalar teste lint navegador release bench
 
 # O ambiente é refeito quando pyproject.toml muda.
 $(BIN)/.instalado: pyproject.toml
@@ -44,3 +44,8 @@ release: instalar
 	@for a in $$(ls source); do PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/nbgrader generate_assignment $$a --force || exit 1; done
 	@find release -name 'solucao_*.py' -delete
 	$(BIN)/python ferramentas/sumario.py
+
+# Benchmark da correção em lote: sequencial x paralelo, com -j 1, 2 e 4 (N=40 por padrão).
+N ?= 40
+bench: instalar
+	$(BIN)/python -m autograder.bench --n $(N) --jobs 1 2 4
