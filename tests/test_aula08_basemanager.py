@@ -1,22 +1,41 @@
-"""Testes de notebooks/aula08_basemanager.py: servidor em 127.0.0.1, chave aleatória, clientes e CLI."""
+"""Testes de notebooks/aula08_basemanager.py: servidor só em 127.0.0.1, chave aleatória, clientes e CLI."""
 
 import multiprocessing
+import queue
+import socket
 import subprocess
 import sys
 
+import psutil
 import pytest
 from apoio import METODOS, NOTEBOOKS
 
 sys.path.insert(0, str(NOTEBOOKS))
 import aula08_basemanager as aula  # noqa: E402
 
+pytestmark = pytest.mark.timeout(180)
+
+PRAZO = 60  # folgado: a máquina de testes é compartilhada
+SCRIPT = [sys.executable, "aula08_basemanager.py"]
+
 
 @pytest.fixture(params=METODOS)
 def metodo(request):
+    """O método vira o padrão durante o teste (o servidor e os clientes usam o contexto padrão)."""
     anterior = multiprocessing.get_start_method()
     multiprocessing.set_start_method(request.param, force=True)
     yield request.param
     multiprocessing.set_start_method(anterior, force=True)
+
+
+@pytest.fixture
+def servidor(metodo):
+    chave = aula.nova_chave()
+    gerenciador = aula.iniciar_servidor(chave)
+    try:
+        yield gerenciador, chave
+    finally:
+        gerenciador.shutdown()
 
 
 def test_chave_aleatoria_de_32_bytes():
@@ -24,63 +43,101 @@ def test_chave_aleatoria_de_32_bytes():
     assert len(a) == 32 and a != b
 
 
-def test_servidor_so_em_127_0_0_1_porta_escolhida_pelo_sistema(metodo):
-    chave = aula.nova_chave()
-    servidor = aula.iniciar_servidor(chave)
-    try:
-        host, porta = servidor.address
-        assert host == "127.0.0.1" and porta > 0
-        resultado = multiprocessing.Queue()
-        c1 = multiprocessing.Process(target=aula.cliente, args=(servidor.address, chave, 1))
-        c2 = multiprocessing.Process(target=aula.cliente, args=(servidor.address, chave, 2, resultado))
-        c1.start()
-        c2.start()
-        assert resultado.get(timeout=60) == "hello"
-        for c in (c1, c2):
-            c.join(timeout=60)
-            assert c.exitcode == 0
-    finally:
-        servidor.shutdown()
+def test_servidor_escuta_so_em_127_0_0_1_na_porta_que_o_sistema_escolheu(servidor):
+    gerenciador, _ = servidor
+    host, porta = gerenciador.address
+    assert host == "127.0.0.1" and porta > 0
+    # conferido no sistema operacional: o socket de escuta do processo servidor é o de 127.0.0.1
+    escutas = [
+        c.laddr
+        for c in psutil.Process(gerenciador._process.pid).net_connections(kind="inet")
+        if c.status == psutil.CONN_LISTEN
+    ]
+    assert escutas and all(laddr.ip == "127.0.0.1" for laddr in escutas)
+    assert (host, porta) in [(laddr.ip, laddr.port) for laddr in escutas]
 
 
-def test_chave_errada_e_recusada(metodo):
-    chave = aula.nova_chave()
-    servidor = aula.iniciar_servidor(chave)
-    try:
-        with pytest.raises(multiprocessing.AuthenticationError):
-            aula.conectar(servidor.address, b"abc")
-        resposta = multiprocessing.Queue()
-        p = multiprocessing.Process(target=aula.tentar_conectar, args=(servidor.address, b"abc", resposta))
-        p.start()
-        assert resposta.get(timeout=60) == "recusado: AuthenticationError"
-        p.join(timeout=60)
-    finally:
-        servidor.shutdown()
+def test_dois_clientes_em_processos_filhos_trocam_hello(servidor):
+    gerenciador, chave = servidor
+    resultado = multiprocessing.Queue()
+    c2 = multiprocessing.Process(target=aula.cliente, args=(gerenciador.address, chave, 2, resultado))
+    c1 = multiprocessing.Process(target=aula.cliente, args=(gerenciador.address, chave, 1))
+    c2.start()
+    c1.start()
+    assert resultado.get(timeout=PRAZO) == "hello"
+    for c in (c1, c2):
+        c.join(timeout=PRAZO)
+        assert c.exitcode == 0
 
 
-def test_servidor_e_clientes_em_terminais_separados():
+def test_a_fila_mora_no_servidor_e_e_a_mesma_para_todos_os_clientes(servidor):
+    gerenciador, chave = servidor
+    fila_a = aula.conectar(gerenciador.address, chave).get_queue()
+    fila_b = aula.conectar(gerenciador.address, chave).get_queue()
+    fila_a.put(1)
+    fila_a.put(2)
+    assert [fila_b.get(timeout=PRAZO), fila_b.get(timeout=PRAZO)] == [1, 2]
+    assert aula.obter_fila().qsize() == 0  # a fila deste processo não é a do servidor
+
+
+def test_chave_errada_e_recusada(servidor):
+    gerenciador, chave = servidor
+    with pytest.raises(multiprocessing.AuthenticationError):
+        aula.conectar(gerenciador.address, b"abc")
+    resposta = multiprocessing.Queue()
+    p = multiprocessing.Process(target=aula.tentar_conectar, args=(gerenciador.address, b"abc", resposta))
+    p.start()
+    assert resposta.get(timeout=PRAZO).startswith("recusado: AuthenticationError")
+    p.join(timeout=PRAZO)
+    assert p.exitcode == 0
+    # a recusa não derruba o servidor: a chave certa continua entrando
+    aula.conectar(gerenciador.address, chave).get_queue().put("ainda de pé")
+
+
+def test_cliente_2_sem_mensagem_desiste_no_prazo(servidor, monkeypatch):
+    gerenciador, chave = servidor
+    monkeypatch.setattr(aula, "PRAZO", 0.3)
+    with pytest.raises(queue.Empty):
+        aula.cliente(gerenciador.address, chave, 2)
+
+
+def _porta_livre() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("porta_pedida", [0, None], ids=["porta-0", "porta-escolhida"])
+def test_servidor_e_clientes_em_terminais_separados(porta_pedida):
+    porta_pedida = _porta_livre() if porta_pedida is None else porta_pedida
     srv = subprocess.Popen(
-        [sys.executable, "aula08_basemanager.py", "servidor"], stdout=subprocess.PIPE, text=True, cwd=NOTEBOOKS
+        [*SCRIPT, "servidor", "--porta", str(porta_pedida)], stdout=subprocess.PIPE, text=True, cwd=NOTEBOOKS
     )
     try:
         endereco = srv.stdout.readline().split()[-1]
         chave = srv.stdout.readline().split()[-1]
         host, porta = endereco.rsplit(":", 1)
         assert host == "127.0.0.1" and len(bytes.fromhex(chave)) == 32
-        saidas = [
-            subprocess.run(
-                [sys.executable, "aula08_basemanager.py", "cliente", papel, "--porta", porta, "--chave", chave],
-                capture_output=True, text=True, timeout=60, cwd=NOTEBOOKS,
-            )
-            for papel in ("1", "2")
-        ]
-        assert saidas[0].stdout.strip() == "Fim..."
-        assert saidas[1].stdout.split() == ["hello", "Fim..."]
-        errada = subprocess.run(
-            [sys.executable, "aula08_basemanager.py", "cliente", "1", "--porta", porta, "--chave", "00" * 32],
-            capture_output=True, text=True, timeout=60, cwd=NOTEBOOKS,
-        )
-        assert errada.returncode != 0 and "AuthenticationError" in errada.stderr
+        if porta_pedida:
+            assert int(porta) == porta_pedida
+
+        def rodar(*args):
+            return subprocess.run([*SCRIPT, *args], capture_output=True, text=True, timeout=PRAZO, cwd=NOTEBOOKS)
+
+        um = rodar("cliente", "1", "--porta", porta, "--chave", chave)
+        dois = rodar("cliente", "2", "--porta", porta, "--chave", chave)
+        assert (um.returncode, um.stdout.split()) == (0, ["Fim..."])
+        assert (dois.returncode, dois.stdout.split()) == (0, ["hello", "Fim..."])
+        errada = rodar("cliente", "1", "--porta", porta, "--chave", "00" * 32)
+        assert errada.returncode == 2 and "AuthenticationError" in errada.stderr
     finally:
         srv.terminate()
-        srv.wait(timeout=30)
+        srv.wait(timeout=PRAZO)
+
+
+def test_cliente_sem_servidor_explica_em_portugues():
+    saida = subprocess.run(
+        [*SCRIPT, "cliente", "1", "--porta", str(_porta_livre()), "--chave", "ab" * 32],
+        capture_output=True, text=True, timeout=PRAZO, cwd=NOTEBOOKS,
+    )
+    assert saida.returncode == 3 and "ninguém escutando" in saida.stderr
