@@ -11,7 +11,7 @@ PORTA  ?= 8888
 PYTEST_ARGS ?= -n auto
 
 .DEFAULT_GOAL := curso
-.PHONY: curso instalar teste lint navegador release bench
+.PHONY: curso instalar teste lint navegador release bench verificar
 
 # O ambiente é refeito quando pyproject.toml muda.
 $(BIN)/.instalado: pyproject.toml
@@ -22,6 +22,7 @@ $(BIN)/.instalado: pyproject.toml
 	  $(PYTHON) -m pip install --user --quiet virtualenv && $(PYTHON) -m virtualenv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[teste,instrutor,livro]"
+	$(BIN)/python ferramentas/configurar_jupyterlab.py
 	@touch $@
 
 instalar: $(BIN)/.instalado
@@ -49,3 +50,7 @@ release: instalar
 N ?= 40
 bench: instalar
 	$(BIN)/python -m autograder.bench --n $(N) --jobs 1 2 4
+
+# Este computador consegue rodar o curso? (Python, pacotes, idioma e um processo filho com spawn)
+verificar: instalar
+	$(BIN)/python notebooks/verificar_ambiente.py

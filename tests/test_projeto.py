@@ -95,3 +95,8 @@ def test_ci_roda_exatamente_o_comando_de_teste_do_readme():
     comando = [linha.strip() for linha in ci.splitlines() if linha.strip() and not linha.startswith(("#", "set ", "cd "))]
     assert comando == ["make teste"], comando
     assert "make teste" in readme
+
+
+def test_binder_usa_o_mesmo_ambiente_e_poe_o_jupyterlab_em_portugues():
+    assert (RAIZ / "binder" / "environment.yml").read_text(encoding="utf-8") == (RAIZ / "environment.yml").read_text(encoding="utf-8")
+    assert "configurar_jupyterlab.py" in (RAIZ / "binder" / "postBuild").read_text(encoding="utf-8")
