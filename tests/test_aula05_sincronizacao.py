@@ -55,8 +55,7 @@ def test_segurando_levanta_timeout_em_vez_de_travar():
     assert trava.acquire(timeout=1)  # foi solta ao sair do with
 
 
-def test_iniciar_e_esperar_encerra_quem_passa_do_prazo():
-    ctx = multiprocessing.get_context("spawn")
+def test_iniciar_e_esperar_encerra_quem_passa_do_prazo(ctx):
     evento, fila = ctx.Event(), ctx.Queue()  # evento nunca ligado: o filho esperaria 120 s
     p = ctx.Process(target=aula.esperar_largada, args=(evento, fila, 120))
     inicio = time.monotonic()
@@ -95,9 +94,9 @@ def test_com_lock_nenhuma_visita_se_sobrepoe(ctx):
     assert aula.ocupacao_maxima(intervalos) == 1
 
 
-def test_sem_trava_as_visitas_se_sobrepoem():
-    # Sem trava e com largada marcada, 3 visitas de 0,4 s de 3 processos se cruzam.
-    intervalos = _visitas(multiprocessing.get_context("fork"), None, visitas=2, duracao=0.4)
+def test_sem_trava_as_visitas_se_sobrepoem(ctx):
+    # Sem trava e com largada marcada, 2 visitas de 0,4 s de cada um de 3 processos se cruzam.
+    intervalos = _visitas(ctx, None, visitas=2, duracao=0.4)
     assert aula.sobreposicoes(intervalos) > 0
 
 

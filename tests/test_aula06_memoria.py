@@ -35,7 +35,7 @@ def test_contadores_rapidos_com_trava_sao_exatos(metodo):
     assert aula.rodar_contadores(3, 2000, usar_trava=True, lento=False, prazo=PRAZO) == 6000
 
 
-def test_sem_trava_o_incremento_lento_nunca_passa_do_esperado_e_costuma_perder():
+def test_sem_trava_o_incremento_lento_nunca_passa_do_esperado_e_costuma_perder(metodo):
     # Uma corrida só PERDE somas (duas escritas de "antigo + 1"); nunca cria somas a mais.
     # Perder é não determinístico; com 4 processos, 3000 incrementos lentos e 3 tentativas,
     # ao menos uma perde somas em qualquer máquina com mais de um núcleo ou com preempção.
