@@ -11,7 +11,7 @@ PORTA  ?= 8888
 PYTEST_ARGS ?= -n auto
 
 .DEFAULT_GOAL := curso
-.PHONY: curso instalar teste lint navegador release bench verificar
+.PHONY: curso instalar teste lint navegador release bench verificar livro
 
 # O ambiente é refeito quando pyproject.toml muda.
 $(BIN)/.instalado: pyproject.toml
@@ -54,3 +54,9 @@ bench: instalar
 # Este computador consegue rodar o curso? (Python, pacotes, idioma e um processo filho com spawn)
 verificar: instalar
 	$(BIN)/python notebooks/verificar_ambiente.py
+
+# O livro estático (HTML) do curso em livro/_build/html, com cada aula executada na escala real
+# (leva alguns minutos; PROCESSOS_ESCALA=0.01 make livro para uma prévia rápida).
+livro: instalar
+	$(BIN)/python livro/gerar_toc.py
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter-book build . --config livro/_config.yml --toc livro/_toc.yml --path-output livro -W -n --keep-going

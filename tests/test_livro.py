@@ -1,0 +1,90 @@
+"""O livro (Jupyter Book) é construído sem rede, com cada aula executada, e falha se uma célula falhar."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from apoio import RAIZ
+from nbgrader_apoio import ambiente
+
+sys.path.insert(0, str(RAIZ / "livro"))
+import gerar_toc  # noqa: E402
+
+JB = Path(sys.executable).parent / "jupyter-book"
+
+
+def _construir(raiz: Path, config: Path, toc: Path, saida: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(JB), "build", str(raiz), "--config", str(config), "--toc", str(toc), "--path-output", str(saida), "-W", "-n", "--keep-going"],
+        capture_output=True, text=True, timeout=1200, env=ambiente(PROCESSOS_ESCALA="0.002"),
+    )
+
+
+@pytest.fixture(scope="module")
+def livro(tmp_path_factory) -> Path:
+    saida = tmp_path_factory.mktemp("livro")
+    proc = _construir(RAIZ, RAIZ / "livro" / "_config.yml", RAIZ / "livro" / "_toc.yml", saida)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return saida / "_build" / "html"
+
+
+def test_toc_versionado_em_dia():
+    assert (RAIZ / "livro" / "_toc.yml").read_text(encoding="utf-8") == gerar_toc.toc(), "rode: python livro/gerar_toc.py"
+
+
+def _paginas() -> list[str]:
+    return re.findall(r"- file: (\S+)", gerar_toc.toc())
+
+
+@pytest.mark.lento
+def test_toda_aula_e_todo_enunciado_viram_pagina_em_portugues(livro: Path):
+    paginas = _paginas()
+    assert any(p.startswith("notebooks/08-") for p in paginas) and any(p.startswith("release/ex06") for p in paginas)
+    for pagina in paginas:
+        html = (livro / f"{pagina}.html").read_text(encoding="utf-8")
+        assert 'lang="pt-BR"' in html
+        if pagina.startswith("notebooks/0") and not pagina.startswith("notebooks/00-"):
+            assert "mybinder.org/v2/gh/" in html, f"{pagina} sem botão do Binder"
+    assert (livro / "search.html").exists() and (livro / "searchindex.js").exists()
+
+
+@pytest.mark.lento
+def test_aulas_foram_executadas_e_graficos_existem(livro: Path):
+    html = (livro / "notebooks" / "02-Trabalho-CPU-bound-com-Processos.html").read_text(encoding="utf-8")
+    assert "Speedup" in html or "speedup" in html
+    imagens = re.findall(r'<img[^>]+src="([^"]+\.png)"', html)
+    assert len(imagens) >= 2, "a aula 02 tem os gráficos de escalabilidade e de linha do tempo"
+    todas = []
+    for pagina in _paginas():
+        texto = (livro / f"{pagina}.html").read_text(encoding="utf-8")
+        todas += [(livro / pagina).parent / src for src in re.findall(r'<img[^>]+src="([^"]+\.png)"', texto)]
+    assert todas and all(p.resolve().stat().st_size > 1000 for p in todas)
+
+
+@pytest.mark.lento
+def test_enunciados_no_livro_nao_tem_solucao(livro: Path):
+    for pagina in (p for p in _paginas() if p.startswith("release/")):
+        html = (livro / f"{pagina}.html").read_text(encoding="utf-8")
+        assert "BEGIN SOLUTION" not in html and "HIDDEN TESTS" not in html
+        assert "NotImplementedError" in html
+
+
+@pytest.mark.lento
+def test_celula_com_erro_derruba_a_construcao(tmp_path: Path):
+    raiz = tmp_path / "mini"
+    (raiz / "livro").mkdir(parents=True)
+    shutil.copy(RAIZ / "livro" / "_config.yml", raiz / "livro" / "_config.yml")
+    (raiz / "livro" / "intro.md").write_text("# Mini\n")
+    nb = {"cells": [{"cell_type": "code", "execution_count": None, "id": "c1", "metadata": {}, "outputs": [], "source": "1 / 0"}],
+          "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}
+    (raiz / "quebrado.ipynb").write_text(json.dumps(nb))
+    (raiz / "livro" / "_toc.yml").write_text("format: jb-book\nroot: livro/intro\nchapters:\n  - file: quebrado\n")
+    proc = _construir(raiz, raiz / "livro" / "_config.yml", raiz / "livro" / "_toc.yml", tmp_path / "saida")
+    assert proc.returncode != 0
+    assert "ZeroDivisionError" in proc.stdout + proc.stderr
