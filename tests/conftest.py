@@ -27,3 +27,12 @@ def _sem_processos_restantes():
     """Todo teste roda vigiado: o que ele criou e deixou vivo é morto e o teste falha."""
     with vigiar_processos():
         yield
+
+
+@pytest.fixture(params=("fork", "spawn", "forkserver"))
+def metodo(request):
+    """Torna o método de início o padrão global durante o teste, e restaura o anterior no fim."""
+    anterior = multiprocessing.get_start_method()
+    multiprocessing.set_start_method(request.param, force=True)
+    yield request.param
+    multiprocessing.set_start_method(anterior, force=True)

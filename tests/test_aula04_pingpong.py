@@ -4,19 +4,10 @@ import multiprocessing
 import subprocess
 import sys
 
-import pytest
-from apoio import METODOS, NOTEBOOKS
+from apoio import NOTEBOOKS
 
 sys.path.insert(0, str(NOTEBOOKS))
 import aula04_pingpong as pingpong  # noqa: E402
-
-
-@pytest.fixture(params=METODOS)
-def metodo(request):
-    anterior = multiprocessing.get_start_method()
-    multiprocessing.set_start_method(request.param, force=True)
-    yield request.param
-    multiprocessing.set_start_method(anterior, force=True)
 
 
 def test_roteiro_padrao_sai_na_ordem_e_termina(metodo):

@@ -14,13 +14,6 @@ pytestmark = pytest.mark.timeout(240)
 PRAZO = 120  # folgado: a máquina de testes é compartilhada
 
 
-@pytest.fixture(params=METODOS)
-def metodo(request):
-    """Torna o método o padrão durante o teste (as funções rodar_* usam o contexto padrão)."""
-    anterior = multiprocessing.get_start_method()
-    multiprocessing.set_start_method(request.param, force=True)
-    yield request.param
-    multiprocessing.set_start_method(anterior, force=True)
 
 
 def test_soma_e_subtracao_com_trava_voltam_a_zero(metodo):

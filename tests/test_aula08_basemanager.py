@@ -8,7 +8,7 @@ import sys
 
 import psutil
 import pytest
-from apoio import METODOS, NOTEBOOKS
+from apoio import NOTEBOOKS
 
 sys.path.insert(0, str(NOTEBOOKS))
 import aula08_basemanager as aula  # noqa: E402
@@ -19,13 +19,6 @@ PRAZO = 60  # folgado: a máquina de testes é compartilhada
 SCRIPT = [sys.executable, "aula08_basemanager.py"]
 
 
-@pytest.fixture(params=METODOS)
-def metodo(request):
-    """O método vira o padrão durante o teste (o servidor e os clientes usam o contexto padrão)."""
-    anterior = multiprocessing.get_start_method()
-    multiprocessing.set_start_method(request.param, force=True)
-    yield request.param
-    multiprocessing.set_start_method(anterior, force=True)
 
 
 @pytest.fixture
