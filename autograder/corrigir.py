@@ -225,23 +225,7 @@ def _corrigir_em(tmp: Path, modelo: bytes, exercicio: str, aluno: str, arquivos:
     faltam = _ids(raiz / "source" / exercicio / nome_nb) - _ids(pasta / nome_nb)
     if faltam:
         resultado["avisos"].append(f"células do enunciado apagadas pelo aluno: {', '.join(sorted(faltam))}")
-    marca = uuid.uuid4().hex
-    try:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "nbgrader", "autograde", exercicio, "--student", aluno, "--create", "--force",
-             f"--CourseDirectory.db_url={url}"],
-            cwd=raiz, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            env=_ambiente(CORRIGIR_MARCA=marca), start_new_session=True,
-        )
-        try:
-            saida, _ = proc.communicate(timeout=prazo)
-        except subprocess.TimeoutExpired:
-            status = TEMPO
-            _encerrar_marcados(marca)
-            saida, _ = proc.communicate(timeout=30)
-        resultado["log"] = (saida or "")[-4000:]
-    finally:
-        _encerrar_marcados(marca)
+    status = _autograde(raiz, url, exercicio, aluno, prazo, resultado)
     if status is None and ("DeadKernelError" in resultado["log"] or "Kernel died" in resultado["log"]):
         status = KERNEL
     _ler_notas(url, exercicio, aluno, resultado)
@@ -253,6 +237,49 @@ def _corrigir_em(tmp: Path, modelo: bytes, exercicio: str, aluno: str, arquivos:
     if status is None and nome_nb not in resultado["corrigidos"]:
         status = KERNEL if "Kernel" in resultado["log"] else INVALIDO
     return status or OK
+
+
+def _autograde(raiz: Path, url: str, exercicio: str, aluno: str, prazo: float, resultado: dict) -> str | None:
+    """Roda o autograde do nbgrader neste processo (sem pagar a partida de um novo a cada aluno).
+
+    O notebook do aluno roda num kernel, processo à parte, que herda a marca ``CORRIGIR_MARCA``;
+    um relógio mata o kernel e tudo o que ele criou quando o prazo da submissão acaba, e no fim
+    nada com a marca sobrevive. Devolve ``TEMPO`` quando o prazo estourou.
+    """
+    import threading
+
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = Config()
+    config.merge(PyFileConfigLoader("nbgrader_config.py", path=str(raiz)).load_config())
+    config.CourseDirectory.root = str(raiz)
+    config.CourseDirectory.db_url = url
+    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    marca = uuid.uuid4().hex
+    estourou = threading.Event()
+
+    def cortar():
+        estourou.set()
+        _encerrar_marcados(marca)
+
+    relogio = threading.Timer(prazo, cortar)
+    anterior = os.environ.get("CORRIGIR_MARCA")
+    os.environ["CORRIGIR_MARCA"] = marca  # o kernel (e o que ele criar) herda a marca
+    relogio.start()
+    try:
+        saida = api.autograde(exercicio, aluno, force=True, create=True)
+        resultado["log"] = (saida.get("log", "") + saida.get("error", ""))[-4000:]
+    finally:
+        relogio.cancel()
+        if anterior is None:
+            os.environ.pop("CORRIGIR_MARCA", None)
+        else:
+            os.environ["CORRIGIR_MARCA"] = anterior
+        _encerrar_marcados(marca)
+    return TEMPO if estourou.is_set() else None
 
 
 def _ids(caminho: Path) -> set[str]:

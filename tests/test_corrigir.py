@@ -204,3 +204,19 @@ def test_corrige_num_cluster_dask(tmp_path: Path):
     with LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as cluster:
         c.corrigir(curso, EX, dask=cluster.scheduler_address, prazo=300, saida=io.StringIO(), feedback=False)
     assert _notas(curso) == {"correta": 7, "parcial": 4}
+
+
+@pytest.mark.lento
+def test_prazo_da_submissao_inteira_corta_e_encerra_tudo(tmp_path: Path):
+    curso = _curso(tmp_path)
+    # Uma célula do próprio notebook que nunca termina: só o prazo da submissão a interrompe.
+    trava = montar_submissao(EX, novas_celulas=[("ex01-modulo", "import time\nwhile True:\n    time.sleep(0.1)")])
+    _entregar(curso, "trava", json.dumps(trava).encode())
+    _entregar(curso, "certo", json.dumps(_nb("correta")).encode())
+    inicio = time.monotonic()
+    linhas = {linha.aluno: linha for linha in c.corrigir(curso, EX, jobs=2, prazo=12, saida=io.StringIO(), feedback=False)}
+    assert linhas["trava"].status == c.TEMPO and linhas["trava"].nota == 0
+    assert linhas["trava"].tempo < 12 + 10
+    assert linhas["certo"].status == c.OK and linhas["certo"].nota == 7
+    assert time.monotonic() - inicio < 120
+    # O fixture automático confere que nenhum kernel ou filho do aluno ficou vivo.
