@@ -11,7 +11,7 @@ PORTA  ?= 8888
 PYTEST_ARGS ?= -n auto
 
 .DEFAULT_GOAL := curso
-.PHONY: curso instalar teste lint navegador release bench verificar livro
+.PHONY: curso instalar teste lint release bench verificar livro
 
 # O ambiente é refeito quando pyproject.toml muda.
 $(BIN)/.instalado: pyproject.toml
@@ -30,14 +30,10 @@ instalar: $(BIN)/.instalado
 curso: instalar
 	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORTA) --notebook-dir=. notebooks/00-Indice.ipynb
 
-# Navegador para os testes de interface (Chromium do Debian).
-navegador:
-	@true
-
 lint: instalar
 	$(BIN)/ruff check .
 
-teste: instalar navegador
+teste: instalar
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Regenera release/ a partir de source/ (nbgrader generate_assignment) e o sumário do README.
