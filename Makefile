@@ -1,17 +1,23 @@
 # Processos em Python: um comando para cada coisa.
 #   make curso      cria o ambiente (.venv) e abre o curso no JupyterLab
-#   make teste      cria o ambiente e roda todos os testes (é o que o CI roda)
+#   make teste      cria o ambiente, instala o Chromium se puder e roda todos os testes (é o que o CI roda)
 # Só precisa de Python 3.10+ e make.
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORTA  ?= 8888
+# Opções a mais para o jupyter lab (ex.: JUPYTER_OPCOES=--no-browser).
+JUPYTER_OPCOES ?=
+# Como root (um contêiner, por exemplo) o Jupyter só aceita abrir com --allow-root.
+COMO_ROOT := $(shell [ "$$(id -u 2>/dev/null)" = 0 ] && echo --allow-root)
 # Testes em paralelo: um processo do pytest por núcleo.
-PYTEST_ARGS ?= -n auto
+# loadgroup: os testes de um mesmo grupo (o livro, o JupyterLab) rodam no mesmo processo e
+# compartilham o que é caro de montar.
+PYTEST_ARGS ?= -n auto --dist loadgroup
 
 .DEFAULT_GOAL := curso
-.PHONY: curso instalar teste lint release bench verificar livro
+.PHONY: curso instalar navegador teste lint release bench verificar livro
 
 # O ambiente é refeito quando pyproject.toml muda.
 $(BIN)/.instalado: pyproject.toml
@@ -27,13 +33,27 @@ $(BIN)/.instalado: pyproject.toml
 
 instalar: $(BIN)/.instalado
 
+# O PATH leva o venv: o formgrader do nbgrader chama o alembic pelo nome.
 curso: instalar
-	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORTA) --notebook-dir=. notebooks/00-Indice.ipynb
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORTA) --notebook-dir=. $(COMO_ROOT) $(JUPYTER_OPCOES) notebooks/00-Indice.ipynb
 
 lint: instalar
 	$(BIN)/ruff check .
 
-teste: instalar
+# O Chromium do Debian (pacote chromium) para os testes de navegador: o Playwright usa o do
+# sistema e não baixa navegador nenhum. Instala se puder (root ou sudo sem senha); se a instalação
+# falhar, para com erro. Sem como instalar, avisa e os testes de navegador são pulados.
+navegador:
+	@if [ -n "$$CHROMIUM" ] || [ -x /usr/bin/chromium ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "Aviso: sem apt-get; instale o Chromium e defina CHROMIUM=/caminho/do/chromium (senão os testes de navegador são pulados)."; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else \
+	  echo "Aviso: sem permissão para 'apt-get install chromium'; rode 'sudo make navegador' (senão os testes de navegador são pulados)."; exit 0; fi; \
+	echo "Instalando o Chromium do Debian (apt-get install chromium)..."; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	$$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q chromium >/dev/null; }
+
+teste: instalar navegador
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Regenera release/ a partir de source/ (nbgrader generate_assignment) e o sumário do README.

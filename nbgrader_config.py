@@ -1,11 +1,18 @@
 """Configuração do nbgrader para o curso (a raiz do repositório é a pasta do curso)."""
 
+import os
+
 c = get_config()  # noqa: F821
+CURSO = os.path.dirname(os.path.abspath(__file__))
 
 c.CourseDirectory.course_id = "processos-em-python"
-c.CourseDirectory.root = "."
+c.CourseDirectory.root = CURSO
 c.CourseDirectory.source_directory = "source"
 c.CourseDirectory.release_directory = "release"
+# A "troca" (exchange) de tarefas fica dentro da pasta do curso, em .exchange/: numa máquina só, o
+# instrutor publica (nbgrader release_assignment, ou o botão Release do formgrader) e o aluno vê a
+# tarefa na Assignment List. Num JupyterHub, aponte para a pasta compartilhada (ex.: /srv/nbgrader/exchange).
+c.Exchange.root = os.path.join(CURSO, ".exchange")
 # Os módulos que o aluno escreve com %%writefile ao rodar o notebook nunca vão para o release.
 c.CourseDirectory.ignore = [
     ".ipynb_checkpoints",

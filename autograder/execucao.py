@@ -199,6 +199,7 @@ class _Arvore:
 
 
 def _conferir_serializavel(funcao) -> None:
+    __tracebackhide__ = True  # o IPython não mostra este quadro ao aluno
     nome = getattr(funcao, "__qualname__", repr(funcao))
     modulo = getattr(funcao, "__module__", None)
     if "<lambda>" in nome:
@@ -239,7 +240,6 @@ def rodar_no_filho(funcao, *args, prazo: float = 5.0, **kwargs):
     ou deixa processos vivos ao terminar. Nada que ela criou sobrevive a esta chamada.
     """
     __tracebackhide__ = True  # o IPython não mostra este quadro ao aluno
-    __tracebackhide__ = True  # o IPython não mostra este quadro ao aluno
     _conferir_serializavel(funcao)
     nome = getattr(funcao, "__name__", repr(funcao))
     ctx = multiprocessing.get_context(_metodo())
@@ -278,6 +278,7 @@ def rodar_no_filho(funcao, *args, prazo: float = 5.0, **kwargs):
 
 def _esperar_resposta(processo, receber, arvore: _Arvore, prazo: float):
     """Devolve (resposta, estourou_o_prazo); resposta é None quando nada chegou."""
+    __tracebackhide__ = True  # o IPython não mostra este quadro ao aluno
     fim = time.monotonic() + prazo
     while True:
         arvore.observar()
@@ -316,6 +317,7 @@ def _conferir_fim(processo, arvore: _Arvore, nome: str) -> None:
 
 
 def _interpretar(resposta, nome: str):
+    __tracebackhide__ = True  # o IPython não mostra este quadro ao aluno
     tipo = resposta[0]
     if tipo == "ok":
         return resposta[1]
@@ -339,7 +341,6 @@ def _interpretar(resposta, nome: str):
 
 def verificar_igual(obtido, esperado, dica: str = "") -> None:
     """Falha com 'esperava X, recebi Y' (e a dica) quando os dois diferem."""
-    __tracebackhide__ = True  # o IPython não mostra este quadro ao aluno
     __tracebackhide__ = True  # o IPython não mostra este quadro ao aluno
     if obtido != esperado:
         raise FalhaNoFilho(f"esperava {esperado!r}, recebi {obtido!r}" + (f": {dica}" if dica else ""))

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "livro"))  # gerar_toc
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "livro" / "_ext"))  # ajustes_livro
 
 import multiprocessing  # noqa: E402
 import multiprocessing.forkserver  # noqa: E402
 import multiprocessing.resource_tracker  # noqa: E402
 
-from apoio import vigiar_processos  # noqa: E402
+from apoio import RAIZ, vigiar_processos  # noqa: E402
+from livro_apoio import construir_livro  # noqa: E402
 
 # O servidor do forkserver e o rastreador de recursos são ajudantes do próprio pytest, criados uma
 # vez e vivos até o fim: sobem antes de qualquer teste para não serem tomados por vazamentos.
@@ -36,3 +40,16 @@ def metodo(request):
     multiprocessing.set_start_method(request.param, force=True)
     yield request.param
     multiprocessing.set_start_method(anterior, force=True)
+
+
+@pytest.fixture(scope="session")
+def livro(tmp_path_factory) -> Path:
+    """O livro construído uma vez por processo do pytest (os testes que o usam formam o grupo
+    ``livro`` do xdist, e rodam no mesmo processo)."""
+    pronto = os.environ.get("PROCESSOS_LIVRO_PRONTO")  # um livro já construído (ex.: livro/_build/html)
+    if pronto:
+        return Path(pronto)
+    saida = tmp_path_factory.mktemp("livro")
+    proc = construir_livro(RAIZ, RAIZ / "livro" / "_config.yml", RAIZ / "livro" / "_toc.yml", saida)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return saida / "_build" / "html"

@@ -5,33 +5,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
+import gerar_toc  # em livro/, posto no sys.path pelo conftest
 import pytest
 from apoio import RAIZ
-from nbgrader_apoio import ambiente
-
-sys.path.insert(0, str(RAIZ / "livro"))
-import gerar_toc  # noqa: E402
-
-JB = Path(sys.executable).parent / "jupyter-book"
-
-
-def _construir(raiz: Path, config: Path, toc: Path, saida: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(JB), "build", str(raiz), "--config", str(config), "--toc", str(toc), "--path-output", str(saida), "-W", "-n", "--keep-going"],
-        capture_output=True, text=True, timeout=1200, env=ambiente(PROCESSOS_ESCALA="0.002"),
-    )
-
-
-@pytest.fixture(scope="module")
-def livro(tmp_path_factory) -> Path:
-    saida = tmp_path_factory.mktemp("livro")
-    proc = _construir(RAIZ, RAIZ / "livro" / "_config.yml", RAIZ / "livro" / "_toc.yml", saida)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return saida / "_build" / "html"
+from livro_apoio import construir_livro as _construir
 
 
 def test_toc_versionado_em_dia():
@@ -43,6 +22,7 @@ def _paginas() -> list[str]:
 
 
 @pytest.mark.lento
+@pytest.mark.xdist_group("livro")
 def test_toda_aula_e_todo_enunciado_viram_pagina_em_portugues(livro: Path):
     paginas = _paginas()
     assert any(p.startswith("notebooks/08-") for p in paginas) and any(p.startswith("release/ex06") for p in paginas)
@@ -55,6 +35,7 @@ def test_toda_aula_e_todo_enunciado_viram_pagina_em_portugues(livro: Path):
 
 
 @pytest.mark.lento
+@pytest.mark.xdist_group("livro")
 def test_aulas_foram_executadas_e_graficos_existem(livro: Path):
     html = (livro / "notebooks" / "02-Trabalho-CPU-bound-com-Processos.html").read_text(encoding="utf-8")
     assert "Speedup" in html or "speedup" in html
@@ -68,6 +49,7 @@ def test_aulas_foram_executadas_e_graficos_existem(livro: Path):
 
 
 @pytest.mark.lento
+@pytest.mark.xdist_group("livro")
 def test_enunciados_no_livro_nao_tem_solucao(livro: Path):
     for pagina in (p for p in _paginas() if p.startswith("release/")):
         html = (livro / f"{pagina}.html").read_text(encoding="utf-8")
@@ -76,6 +58,7 @@ def test_enunciados_no_livro_nao_tem_solucao(livro: Path):
 
 
 @pytest.mark.lento
+@pytest.mark.xdist_group("livro")
 def test_celula_com_erro_derruba_a_construcao(tmp_path: Path):
     raiz = tmp_path / "mini"
     (raiz / "livro").mkdir(parents=True)
@@ -88,3 +71,18 @@ def test_celula_com_erro_derruba_a_construcao(tmp_path: Path):
     proc = _construir(raiz, raiz / "livro" / "_config.yml", raiz / "livro" / "_toc.yml", tmp_path / "saida")
     assert proc.returncode != 0
     assert "ZeroDivisionError" in proc.stdout + proc.stderr
+
+
+def test_ajuste_tira_so_os_scripts_repetidos_do_cabecalho():
+    import ajustes_livro
+
+    html = (
+        "<html><head>\n<script>const A = 1;</script>\n<script src='x.js'></script>\n"
+        "<script>const A = 1;</script>\n<script src='x.js'></script>\n</head>\n"
+        "<body>\n<script>const A = 1;</script>\n</body></html>"
+    )
+    saida = ajustes_livro.sem_scripts_repetidos(html)
+    cabeca, corpo = saida.split("</head>")
+    assert cabeca.count("const A = 1;") == 1 and cabeca.count("x.js") == 1
+    assert "const A = 1;" in corpo  # o corpo não é mexido
+    assert ajustes_livro.sem_scripts_repetidos("sem cabeçalho") == "sem cabeçalho"
