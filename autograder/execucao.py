@@ -351,3 +351,35 @@ def verificar(condicao: bool, mensagem: str) -> None:
     __tracebackhide__ = True  # o IPython não mostra este quadro ao aluno
     if not condicao:
         raise FalhaNoFilho(mensagem)
+
+
+def _rastro_do_aluno(tb):
+    """Corta o rastro no primeiro quadro desta biblioteca: o aluno vê as linhas dele e a mensagem."""
+    pasta = os.path.dirname(os.path.abspath(__file__))
+    anterior, atual = None, tb
+    while atual is not None:
+        if os.path.dirname(os.path.abspath(atual.tb_frame.f_code.co_filename)) == pasta and anterior is not None:
+            anterior.tb_next = None
+            break
+        anterior, atual = atual, atual.tb_next
+    return tb
+
+
+def _mostrar_falha(shell, etype, valor, tb, tb_offset=None):
+    """No IPython/Jupyter: FalhaNoFilho aparece sem os quadros internos da biblioteca (continua um
+    erro da célula, que o nbgrader conta como teste que falhou)."""
+    shell.showtraceback((etype, valor, _rastro_do_aluno(tb)), tb_offset=tb_offset)
+
+
+def _instalar_no_ipython() -> None:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # fora do Jupyter
+        return
+    shell = get_ipython()
+    # Só se ninguém mais instalou um tratador (set_custom_exc aceita um só).
+    if shell is not None and not getattr(shell, "custom_exceptions", ()):
+        shell.set_custom_exc((FalhaNoFilho,), _mostrar_falha)
+
+
+_instalar_no_ipython()

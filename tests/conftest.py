@@ -53,3 +53,11 @@ def livro(tmp_path_factory) -> Path:
     proc = construir_livro(RAIZ, RAIZ / "livro" / "_config.yml", RAIZ / "livro" / "_toc.yml", saida)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return saida / "_build" / "html"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Guarda o resultado de cada fase no item (os fixtures de navegador tiram foto quando falha)."""
+    resultado = yield
+    relatorio = resultado.get_result()
+    setattr(item, f"relatorio_{relatorio.when}", relatorio)

@@ -1,6 +1,7 @@
 """Testes da biblioteca de correção (autograder.execucao): mensagens em português e nada fica vivo."""
 
 import os
+import re
 import time
 
 import psutil
@@ -116,3 +117,32 @@ def test_verificacoes_com_mensagem():
         verificar(False, "ruim")
     assert isinstance(FalhaNoFilho("x"), AssertionError)
     assert os.environ.get("AUTOGRADER_MARCA") is None
+
+
+def test_no_jupyter_a_falha_mostra_as_linhas_do_aluno_e_nao_o_interior_da_biblioteca(tmp_path):
+    """Num kernel de verdade: a FalhaNoFilho continua um erro da célula (o nbgrader conta o teste como
+    errado), com a mensagem em português, mas sem os quadros de autograder/execucao.py."""
+    import nbformat
+    from apoio import ambiente_kernel
+    from nbclient import NotebookClient
+
+    (tmp_path / "modulo_aluno.py").write_text("def f():\n    raise NotImplementedError('falta')\n")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("from autograder import rodar_no_filho, verificar_igual\nimport modulo_aluno"),
+        nbformat.v4.new_code_cell("x = 1\nrodar_no_filho(modulo_aluno.f)"),
+        nbformat.v4.new_code_cell("verificar_igual(1 + 1, 3, 'soma errada')"),
+        nbformat.v4.new_code_cell("raise ValueError('outro erro')"),
+    ]
+    NotebookClient(nb, timeout=60, kernel_name="python3", allow_errors=True, resources={"metadata": {"path": str(tmp_path)}},
+                   shutdown_kernel="immediate").execute(env=ambiente_kernel())
+    for celula, mensagem in ((nb.cells[1], "Exercício ainda não resolvido"), (nb.cells[2], "esperava 3, recebi 2: soma errada")):
+        erros = [s for s in celula.outputs if s.output_type == "error"]
+        assert len(erros) == 1 and erros[0].ename == "FalhaNoFilho"
+        assert mensagem in erros[0].evalue
+        rastro = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(erros[0].traceback))
+        assert "execucao.py" not in rastro, rastro
+        assert "Cell In[" in rastro and ("x = 1" in rastro or "soma errada" in rastro), rastro  # a linha do aluno fica
+    # As outras exceções seguem com o rastro normal do IPython.
+    outro = [s for s in nb.cells[3].outputs if s.output_type == "error"][0]
+    assert outro.ename == "ValueError"

@@ -63,6 +63,8 @@ def test_celula_com_erro_derruba_a_construcao(tmp_path: Path):
     raiz = tmp_path / "mini"
     (raiz / "livro").mkdir(parents=True)
     shutil.copy(RAIZ / "livro" / "_config.yml", raiz / "livro" / "_config.yml")
+    shutil.copy(RAIZ / "livro" / "favicon.png", raiz / "livro" / "favicon.png")
+    shutil.copytree(RAIZ / "livro" / "_ext", raiz / "livro" / "_ext")
     (raiz / "livro" / "intro.md").write_text("# Mini\n")
     nb = {"cells": [{"cell_type": "code", "execution_count": None, "id": "c1", "metadata": {}, "outputs": [], "source": "1 / 0"}],
           "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 import subprocess
+import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 
 import gerar_toc  # em livro/, posto no sys.path pelo conftest
@@ -26,6 +28,9 @@ from navegador_apoio import (
 from nbgrader_apoio import ambiente, assignments
 
 pytestmark = [pytest.mark.navegador, pytest.mark.lento]
+
+#: O notebook da aba em primeiro plano (as outras abas ficam no DOM, escondidas).
+NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
 
 
 def _paginas_do_livro() -> list[str]:
@@ -160,19 +165,43 @@ def jupyter(tmp_path_factory) -> Jupyter:
 
 
 @pytest.fixture
-def lab(jupyter: Jupyter):
-    """Um navegador aberto no JupyterLab; no fim, os kernels que o teste abriu são desligados."""
+def lab(jupyter: Jupyter, request):
+    """Um navegador aberto no JupyterLab; no fim, os kernels que o teste abriu são desligados.
+    Se o teste falhou, cada aba vira uma captura ``falha-...`` e o fim do log do servidor é mostrado."""
     with navegador() as contexto:
         yield contexto
+        relatorio = getattr(request.node, "relatorio_call", None)
+        if relatorio is not None and relatorio.failed:
+            for i, pagina in enumerate(contexto.pages):
+                salvar_tela(pagina, f"falha-{request.node.name}-{i}", pagina_inteira=True)
+            print(jupyter.log.read_text(errors="replace")[-4000:])
     jupyter.desligar_kernels()
+
+
+def _area_de_trabalho(caminho: str = "") -> str:
+    """Um endereço do JupyterLab numa área de trabalho nova: nenhuma aba de outro teste é restaurada."""
+    return f"/lab/workspaces/t{uuid.uuid4().hex[:12]}" + (f"/tree/{caminho}" if caminho else "")
 
 
 def _abrir_notebook(contexto, jupyter: Jupyter, caminho: str):
     pagina = contexto.new_page()
-    pagina.goto(jupyter.endereco(f"/lab/tree/{caminho}"))
-    pagina.locator(".jp-Notebook .jp-Cell").first.wait_for()
+    pagina.goto(jupyter.endereco(_area_de_trabalho(caminho)))
+    pagina.locator(f"{NOTEBOOK} .jp-Cell").first.wait_for()
     pagina.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').first.wait_for(timeout=120_000)
+    _esperar_kernel_conectado(jupyter, prazo=120)
     return pagina
+
+
+def _esperar_kernel_conectado(jupyter: Jupyter, prazo: float) -> None:
+    """O kernel do notebook está ocioso e com o websocket do navegador ligado (com a máquina
+    carregada, o JupyterLab pode mostrar o kernel antes de a conexão estar pronta)."""
+    fim = time.monotonic() + prazo
+    while time.monotonic() < fim:
+        kernels = jupyter.api("GET", "/api/kernels")
+        if kernels and all(k["execution_state"] == "idle" and k.get("connections", 0) >= 1 for k in kernels):
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"o kernel não ficou pronto em {prazo} s: {jupyter.api('GET', '/api/kernels')}")
 
 
 def _menu(pagina, *nomes: str):
@@ -183,11 +212,23 @@ def _menu(pagina, *nomes: str):
 
 
 def _executar_tudo(pagina) -> None:
-    _menu(pagina, "Executar", "Run").get_by_text("Executar todas as células", exact=True).click()
+    """Menu Executar → Executar todas as células; confere que a execução começou (uma vez, com a
+    máquina carregada, o pedido se perdeu entre o navegador e o kernel: aí o clique é repetido)."""
+    for tentativa in range(2):
+        _menu(pagina, "Executar", "Run").get_by_text("Executar todas as células", exact=True).click()
+        try:
+            pagina.wait_for_function(
+                f"() => [...document.querySelectorAll('{NOTEBOOK} .jp-InputPrompt')].some(e => /\\[(\\*|\\d+)\\]/.test(e.textContent))",
+                timeout=60_000,
+            )
+            return
+        except Exception:
+            if tentativa == 1:
+                raise
 
 
 def _prompts(pagina) -> list[str]:
-    return pagina.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt").all_inner_texts()
+    return pagina.locator(f"{NOTEBOOK} .jp-CodeCell .jp-InputPrompt").all_inner_texts()
 
 
 @pytest.mark.xdist_group("jupyterlab")
@@ -196,9 +237,9 @@ def test_jupyterlab_do_curso_abre_em_portugues(jupyter: Jupyter, lab):
     registro = Registro()
     registro.observar(pagina, jupyter.url)
     # O endereço que o make curso abre: o sumário do curso.
-    pagina.goto(jupyter.endereco("/lab/tree/notebooks/00-Indice.ipynb"))
+    pagina.goto(jupyter.endereco(_area_de_trabalho("notebooks/00-Indice.ipynb")))
     pagina.locator("#jp-MainMenu").wait_for()
-    pagina.locator(".jp-Notebook h1", has_text="Sumário").first.wait_for()
+    pagina.locator(f"{NOTEBOOK} h1", has_text="Sumário").first.wait_for()
     menu = _menu(pagina, "Executar", "Run")
     itens = menu.inner_text()
     assert "Executar todas as células" in itens, itens
@@ -218,11 +259,11 @@ def test_aula_roda_no_navegador_criando_processos_pelo_modulo(jupyter: Jupyter, 
     pagina = _abrir_notebook(lab, jupyter, "notebooks/01-Processos-Threads-e-o-GIL.ipynb")
     _executar_tudo(pagina)
     pagina.wait_for_function(
-        """() => { const p = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')].map(e => e.textContent);
-                   return p.length > 0 && p.every(t => /\\[\\d+\\]/.test(t)); }""",
+        f"""() => {{ const p = [...document.querySelectorAll('{NOTEBOOK} .jp-CodeCell .jp-InputPrompt')].map(e => e.textContent);
+                   return p.length > 0 && p.every(t => /\\[\\d+\\]/.test(t)); }}""",
         timeout=240_000,
     )
-    saidas = texto_sem_ansi("\n".join(pagina.locator(".jp-Notebook .jp-OutputArea-output").all_inner_texts()))
+    saidas = texto_sem_ansi("\n".join(pagina.locator(f"{NOTEBOOK} .jp-OutputArea-output").all_inner_texts()))
     for metodo in ("fork", "spawn", "forkserver"):
         assert re.search(rf"{metodo}: filho-{metodo} viu VALOR", saidas), f"o filho criado com {metodo} não respondeu:\n{saidas[:3000]}"
     assert "dorminhoco-0" in saidas
@@ -234,10 +275,10 @@ def test_aula_roda_no_navegador_criando_processos_pelo_modulo(jupyter: Jupyter, 
 def test_exercicio_liberado_falha_com_mensagem_em_portugues(jupyter: Jupyter, lab):
     pagina = _abrir_notebook(lab, jupyter, "release/ex01_processos/ex01_processos.ipynb")
     _executar_tudo(pagina)
-    erro = pagina.locator(".jp-Notebook .jp-OutputArea-output", has_text="Exercício ainda não resolvido").first
+    erro = pagina.locator(f"{NOTEBOOK} .jp-OutputArea-output", has_text="Exercício ainda não resolvido").first
     erro.wait_for(timeout=120_000)
     pagina.wait_for_function(
-        "() => ![...document.querySelectorAll('.jp-Notebook .jp-InputPrompt')].some(e => e.textContent.includes('*'))",
+        f"() => ![...document.querySelectorAll('{NOTEBOOK} .jp-InputPrompt')].some(e => e.textContent.includes('*'))",
         timeout=60_000,
     )
     erro.scroll_into_view_if_needed()
@@ -273,7 +314,7 @@ def test_lista_de_tarefas_do_aluno_mostra_a_tarefa_publicada(jupyter: Jupyter, l
     pagina = lab.new_page()
     registro = Registro()
     registro.observar(pagina, jupyter.url)
-    pagina.goto(jupyter.endereco("/lab"))
+    pagina.goto(jupyter.endereco(_area_de_trabalho()))
     pagina.locator("#jp-MainMenu").wait_for()
     _menu(pagina, "Nbgrader").get_by_text("Assignment List", exact=True).click()
     publicadas = pagina.locator("#released_assignments_list")
