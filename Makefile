@@ -19,8 +19,8 @@ PYTEST_ARGS ?= -n auto --dist loadgroup
 .DEFAULT_GOAL := curso
 .PHONY: curso instalar navegador teste lint release bench verificar livro
 
-# O ambiente é refeito quando pyproject.toml muda.
-$(BIN)/.instalado: pyproject.toml
+# O ambiente é refeito quando pyproject.toml (ou o configurador do JupyterLab) muda.
+$(BIN)/.instalado: pyproject.toml ferramentas/configurar_jupyterlab.py
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Este curso precisa de Python 3.10 ou mais novo (você tem " + sys.version.split()[0] + ")."'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
 	  echo "Não consegui criar o venv com '$(PYTHON) -m venv' (no Debian/Ubuntu falta o pacote python3-venv)."; \

@@ -78,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         referencia = _notas(seq)
         print(f"{'modo':<26}{'tempo':>10}{'razão':>10}  notas")
         print(f"{'nbgrader autograde (seq.)':<26}{t_seq:>9.1f}s{1.0:>9.2f}x  referência")
+        todas_iguais = True
         for j in args.jobs:
             curso = _curso(Path(tmp) / f"j{j}", submissoes)
             inicio = time.perf_counter()
@@ -86,8 +87,10 @@ def main(argv: list[str] | None = None) -> int:
             iguais = _notas(curso) == referencia
             print(f"{f'corrigir -j {j}':<26}{tempo:>9.1f}s{t_seq / tempo:>9.2f}x  {'idênticas' if iguais else 'DIFERENTES'}", flush=True)
             if not iguais:
+                todas_iguais = False
                 print("  diferenças:", {a: (referencia.get(a), n) for a, n in _notas(curso).items() if referencia.get(a) != n})
-    return 0
+    # As notas têm de ser as do nbgrader sequencial: se não forem, o benchmark falha.
+    return 0 if todas_iguais else 1
 
 
 if __name__ == "__main__":

@@ -225,7 +225,13 @@ def _corrigir_em(tmp: Path, modelo: bytes, exercicio: str, aluno: str, arquivos:
     faltam = _ids(raiz / "source" / exercicio / nome_nb) - _ids(pasta / nome_nb)
     if faltam:
         resultado["avisos"].append(f"células do enunciado apagadas pelo aluno: {', '.join(sorted(faltam))}")
-    status = _autograde(raiz, url, exercicio, aluno, prazo, resultado)
+    for tentativa in (1, 2):
+        status = _autograde(raiz, url, exercicio, aluno, prazo, resultado)
+        if status is None and tentativa == 1 and _kernel_nao_iniciou(resultado["log"]):
+            # Falha da máquina, não do aluno (o notebook nem começou): corrige de novo, uma vez.
+            resultado["avisos"].append("o kernel não iniciou na primeira tentativa; corrigido de novo")
+            continue
+        break
     if status is None and ("DeadKernelError" in resultado["log"] or "Kernel died" in resultado["log"]):
         status = KERNEL
     _ler_notas(url, exercicio, aluno, resultado)
@@ -237,6 +243,14 @@ def _corrigir_em(tmp: Path, modelo: bytes, exercicio: str, aluno: str, arquivos:
     if status is None and nome_nb not in resultado["corrigidos"]:
         status = KERNEL if "Kernel" in resultado["log"] else INVALIDO
     return status or OK
+
+
+#: O que o nbgrader registra quando o kernel morre antes de rodar a primeira célula.
+SINAIS_DE_PARTIDA_FALHA = ("Kernel died before replying to kernel_info", "Kernel didn't respond in", "Address already in use")
+
+
+def _kernel_nao_iniciou(log: str) -> bool:
+    return any(sinal in log for sinal in SINAIS_DE_PARTIDA_FALHA)
 
 
 def _autograde(raiz: Path, url: str, exercicio: str, aluno: str, prazo: float, resultado: dict) -> str | None:
@@ -257,6 +271,14 @@ def _autograde(raiz: Path, url: str, exercicio: str, aluno: str, prazo: float, r
     config.merge(PyFileConfigLoader("nbgrader_config.py", path=str(raiz)).load_config())
     config.CourseDirectory.root = str(raiz)
     config.CourseDirectory.db_url = url
+    if os.name == "posix":
+        # Kernels por soquetes de arquivo (IPC), não por portas TCP: com vários alunos corrigidos ao
+        # mesmo tempo, o jupyter_client escolhe portas "livres" em cada processo e dois kernels
+        # podiam disputar a mesma ("Address already in use"; o aluno ficava com zero).
+        # O caminho é absoluto (o kernel roda noutra pasta) e curto (soquetes Unix aceitam ~100 bytes).
+        config.KernelManager.transport = "ipc"
+        soquetes = tempfile.mkdtemp(prefix="k")
+        config.KernelManager.ip = os.path.join(soquetes, "k")
     api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
     marca = uuid.uuid4().hex
     estourou = threading.Event()
@@ -270,7 +292,10 @@ def _autograde(raiz: Path, url: str, exercicio: str, aluno: str, prazo: float, r
     os.environ["CORRIGIR_MARCA"] = marca  # o kernel (e o que ele criar) herda a marca
     relogio.start()
     try:
-        saida = api.autograde(exercicio, aluno, force=True, create=True)
+        with warnings.catch_warnings():
+            # Avisos internos do SQLAlchemy dentro do nbgrader ("... not in session"), sem efeito nas notas.
+            warnings.filterwarnings("ignore", message=".*not in session.*")
+            saida = api.autograde(exercicio, aluno, force=True, create=True)
         resultado["log"] = (saida.get("log", "") + saida.get("error", ""))[-4000:]
     finally:
         relogio.cancel()
@@ -279,6 +304,8 @@ def _autograde(raiz: Path, url: str, exercicio: str, aluno: str, prazo: float, r
         else:
             os.environ["CORRIGIR_MARCA"] = anterior
         _encerrar_marcados(marca)
+        if os.name == "posix":
+            shutil.rmtree(soquetes, ignore_errors=True)
     return TEMPO if estourou.is_set() else None
 
 

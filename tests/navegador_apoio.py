@@ -158,7 +158,7 @@ def porta_livre() -> int:
 # --------------------------------------------------------------------------------------------------
 
 # O que a cópia do curso leva (o venv não: ela usa o do repositório, como o aluno).
-PARTES_DO_CURSO = ("Makefile", "pyproject.toml", "nbgrader_config.py", "notebooks", "release", "source")
+PARTES_DO_CURSO = ("Makefile", "pyproject.toml", "nbgrader_config.py", "ferramentas", "notebooks", "release", "source")
 IGNORAR = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "solucao_*.py", "gradebook.db")
 
 

@@ -33,6 +33,14 @@ pytestmark = [pytest.mark.navegador, pytest.mark.lento]
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
 
 
+def _pagina_vigiada(contexto, origem: str):
+    """Uma aba nova e o registro do que ela reclamar (console, JavaScript, pedidos a ``origem``)."""
+    pagina = contexto.new_page()
+    registro = Registro()
+    registro.observar(pagina, origem)
+    return pagina, registro
+
+
 def _paginas_do_livro() -> list[str]:
     """As páginas na ordem do sumário: a introdução e depois cada arquivo do _toc.yml."""
     toc = gerar_toc.toc()
@@ -59,9 +67,7 @@ def test_livro_cada_pagina_carrega_sem_erros_e_com_os_graficos(site: str):
     links: dict[str, str] = {}  # link interno do texto -> página onde apareceu
     graficos = 0
     with navegador() as contexto:
-        pagina = contexto.new_page()
-        registro = Registro()
-        registro.observar(pagina, site)
+        pagina, registro = _pagina_vigiada(contexto, site)
         for nome in paginas:
             resposta = pagina.goto(f"{site}/{nome}.html", wait_until="load")
             assert resposta is not None and resposta.status == 200, f"{nome}: HTTP {resposta and resposta.status}"
@@ -129,9 +135,7 @@ def test_livro_navegacao_alcanca_todas_as_paginas_em_ordem(site: str):
 @pytest.mark.xdist_group("livro")
 def test_livro_busca_acha_as_aulas(site: str):
     with navegador() as contexto:
-        pagina = contexto.new_page()
-        registro = Registro()
-        registro.observar(pagina, site)
+        pagina, registro = _pagina_vigiada(contexto, site)
         pagina.goto(f"{site}/search.html?q=Barrier")
         resultados = pagina.locator("#search-results ul.search li")
         resultados.first.wait_for()
@@ -233,9 +237,7 @@ def _prompts(pagina) -> list[str]:
 
 @pytest.mark.xdist_group("jupyterlab")
 def test_jupyterlab_do_curso_abre_em_portugues(jupyter: Jupyter, lab):
-    pagina = lab.new_page()
-    registro = Registro()
-    registro.observar(pagina, jupyter.url)
+    pagina, registro = _pagina_vigiada(lab, jupyter.url)
     # O endereço que o make curso abre: o sumário do curso.
     pagina.goto(jupyter.endereco(_area_de_trabalho("notebooks/00-Indice.ipynb")))
     pagina.locator("#jp-MainMenu").wait_for()
@@ -295,9 +297,7 @@ def test_exercicio_liberado_falha_com_mensagem_em_portugues(jupyter: Jupyter, la
 
 @pytest.mark.xdist_group("jupyterlab")
 def test_formgrader_do_instrutor_lista_as_tarefas(jupyter: Jupyter, lab):
-    pagina = lab.new_page()
-    registro = Registro()
-    registro.observar(pagina, jupyter.url)
+    pagina, registro = _pagina_vigiada(lab, jupyter.url)
     pagina.goto(jupyter.endereco("/formgrader"))
     linhas = pagina.locator("table tbody tr")
     pagina.get_by_text("ex06_chat", exact=True).wait_for()
@@ -311,9 +311,7 @@ def test_formgrader_do_instrutor_lista_as_tarefas(jupyter: Jupyter, lab):
 
 @pytest.mark.xdist_group("jupyterlab")
 def test_lista_de_tarefas_do_aluno_mostra_a_tarefa_publicada(jupyter: Jupyter, lab):
-    pagina = lab.new_page()
-    registro = Registro()
-    registro.observar(pagina, jupyter.url)
+    pagina, registro = _pagina_vigiada(lab, jupyter.url)
     pagina.goto(jupyter.endereco(_area_de_trabalho()))
     pagina.locator("#jp-MainMenu").wait_for()
     _menu(pagina, "Nbgrader").get_by_text("Assignment List", exact=True).click()
