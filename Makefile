@@ -12,9 +12,7 @@ JUPYTER_OPCOES ?=
 # Como root (um contêiner, por exemplo) o Jupyter só aceita abrir com --allow-root.
 COMO_ROOT := $(shell [ "$$(id -u 2>/dev/null)" = 0 ] && echo --allow-root)
 # Testes em paralelo: um processo do pytest por núcleo.
-# loadgroup: os testes de um mesmo grupo (o livro, o JupyterLab) rodam no mesmo processo e
-# compartilham o que é caro de montar.
-PYTEST_ARGS ?= -n auto --dist loadgroup
+PYTEST_ARGS ?= -n auto
 
 .DEFAULT_GOAL := curso
 .PHONY: curso instalar navegador teste lint release bench verificar livro

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -44,15 +47,40 @@ def metodo(request):
 
 @pytest.fixture(scope="session")
 def livro(tmp_path_factory) -> Path:
-    """O livro construído uma vez por processo do pytest (os testes que o usam formam o grupo
-    ``livro`` do xdist, e rodam no mesmo processo)."""
+    """O livro construído uma vez por execução da suíte, mesmo com vários processos do xdist: o
+    primeiro que chega constrói numa pasta comum, sob uma trava de arquivo; os outros esperam (com
+    prazo) e reusam."""
     pronto = os.environ.get("PROCESSOS_LIVRO_PRONTO")  # um livro já construído (ex.: livro/_build/html)
     if pronto:
         return Path(pronto)
-    saida = tmp_path_factory.mktemp("livro")
-    proc = construir_livro(RAIZ, RAIZ / "livro" / "_config.yml", RAIZ / "livro" / "_toc.yml", saida)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    base = tmp_path_factory.getbasetemp()
+    comum = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # pytest-N/ é desta execução
+    saida = comum / "livro-comum"
+    feito = saida / "construido"
+    with open(comum / "livro.trava", "w") as trava:
+        _travar(trava, prazo=1500)
+        try:
+            if not feito.exists():
+                shutil.rmtree(saida, ignore_errors=True)
+                saida.mkdir()
+                proc = construir_livro(RAIZ, RAIZ / "livro" / "_config.yml", RAIZ / "livro" / "_toc.yml", saida)
+                assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+                feito.write_text("ok")
+        finally:
+            fcntl.flock(trava, fcntl.LOCK_UN)
     return saida / "_build" / "html"
+
+
+def _travar(arquivo, prazo: float) -> None:
+    fim = time.monotonic() + prazo
+    while True:
+        try:
+            fcntl.flock(arquivo, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > fim:
+                raise TimeoutError(f"a trava do livro não foi liberada em {prazo} s") from None
+            time.sleep(0.5)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -22,7 +22,6 @@ def _paginas() -> list[str]:
 
 
 @pytest.mark.lento
-@pytest.mark.xdist_group("livro")
 def test_toda_aula_e_todo_enunciado_viram_pagina_em_portugues(livro: Path):
     paginas = _paginas()
     assert any(p.startswith("notebooks/08-") for p in paginas) and any(p.startswith("release/ex06") for p in paginas)
@@ -35,7 +34,6 @@ def test_toda_aula_e_todo_enunciado_viram_pagina_em_portugues(livro: Path):
 
 
 @pytest.mark.lento
-@pytest.mark.xdist_group("livro")
 def test_aulas_foram_executadas_e_graficos_existem(livro: Path):
     html = (livro / "notebooks" / "02-Trabalho-CPU-bound-com-Processos.html").read_text(encoding="utf-8")
     assert "Speedup" in html or "speedup" in html
@@ -49,7 +47,6 @@ def test_aulas_foram_executadas_e_graficos_existem(livro: Path):
 
 
 @pytest.mark.lento
-@pytest.mark.xdist_group("livro")
 def test_enunciados_no_livro_nao_tem_solucao(livro: Path):
     for pagina in (p for p in _paginas() if p.startswith("release/")):
         html = (livro / f"{pagina}.html").read_text(encoding="utf-8")
@@ -58,7 +55,6 @@ def test_enunciados_no_livro_nao_tem_solucao(livro: Path):
 
 
 @pytest.mark.lento
-@pytest.mark.xdist_group("livro")
 def test_celula_com_erro_derruba_a_construcao(tmp_path: Path):
     raiz = tmp_path / "mini"
     (raiz / "livro").mkdir(parents=True)

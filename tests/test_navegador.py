@@ -60,7 +60,6 @@ def site(livro: Path):
         yield url
 
 
-@pytest.mark.xdist_group("livro")
 def test_livro_cada_pagina_carrega_sem_erros_e_com_os_graficos(site: str):
     paginas = _paginas_do_livro()
     problemas: dict[str, list[str]] = {}
@@ -104,7 +103,6 @@ def test_livro_cada_pagina_carrega_sem_erros_e_com_os_graficos(site: str):
     assert graficos >= 5, f"esperava os gráficos das aulas (escalabilidade, linha do tempo, corridas); vi {graficos}"
 
 
-@pytest.mark.xdist_group("livro")
 def test_livro_navegacao_alcanca_todas_as_paginas_em_ordem(site: str):
     paginas = _paginas_do_livro()
     with navegador() as contexto:
@@ -132,7 +130,6 @@ def test_livro_navegacao_alcanca_todas_as_paginas_em_ordem(site: str):
         salvar_tela(pagina, "livro-navegacao")
 
 
-@pytest.mark.xdist_group("livro")
 def test_livro_busca_acha_as_aulas(site: str):
     with navegador() as contexto:
         pagina, registro = _pagina_vigiada(contexto, site)
@@ -235,7 +232,6 @@ def _prompts(pagina) -> list[str]:
     return pagina.locator(f"{NOTEBOOK} .jp-CodeCell .jp-InputPrompt").all_inner_texts()
 
 
-@pytest.mark.xdist_group("jupyterlab")
 def test_jupyterlab_do_curso_abre_em_portugues(jupyter: Jupyter, lab):
     pagina, registro = _pagina_vigiada(lab, jupyter.url)
     # O endereço que o make curso abre: o sumário do curso.
@@ -256,7 +252,6 @@ def test_jupyterlab_do_curso_abre_em_portugues(jupyter: Jupyter, lab):
     assert not [e for e in registro.esvaziar() if "HTTP 404" not in e], "erros no console do JupyterLab"
 
 
-@pytest.mark.xdist_group("jupyterlab")
 def test_aula_roda_no_navegador_criando_processos_pelo_modulo(jupyter: Jupyter, lab):
     pagina = _abrir_notebook(lab, jupyter, "notebooks/01-Processos-Threads-e-o-GIL.ipynb")
     _executar_tudo(pagina)
@@ -273,7 +268,6 @@ def test_aula_roda_no_navegador_criando_processos_pelo_modulo(jupyter: Jupyter, 
     salvar_tela(pagina, "jupyterlab-aula-01", pagina_inteira=True)
 
 
-@pytest.mark.xdist_group("jupyterlab")
 def test_exercicio_liberado_falha_com_mensagem_em_portugues(jupyter: Jupyter, lab):
     pagina = _abrir_notebook(lab, jupyter, "release/ex01_processos/ex01_processos.ipynb")
     _executar_tudo(pagina)
@@ -295,7 +289,6 @@ def test_exercicio_liberado_falha_com_mensagem_em_portugues(jupyter: Jupyter, la
     salvar_tela(pagina, "jupyterlab-exercicio-01")
 
 
-@pytest.mark.xdist_group("jupyterlab")
 def test_formgrader_do_instrutor_lista_as_tarefas(jupyter: Jupyter, lab):
     pagina, registro = _pagina_vigiada(lab, jupyter.url)
     pagina.goto(jupyter.endereco("/formgrader"))
@@ -309,7 +302,6 @@ def test_formgrader_do_instrutor_lista_as_tarefas(jupyter: Jupyter, lab):
     salvar_tela(pagina, "formgrader")
 
 
-@pytest.mark.xdist_group("jupyterlab")
 def test_lista_de_tarefas_do_aluno_mostra_a_tarefa_publicada(jupyter: Jupyter, lab):
     pagina, registro = _pagina_vigiada(lab, jupyter.url)
     pagina.goto(jupyter.endereco(_area_de_trabalho()))
