@@ -271,6 +271,7 @@ def _autograde(raiz: Path, url: str, exercicio: str, aluno: str, prazo: float, r
     config.merge(PyFileConfigLoader("nbgrader_config.py", path=str(raiz)).load_config())
     config.CourseDirectory.root = str(raiz)
     config.CourseDirectory.db_url = url
+    soquetes = None
     if os.name == "posix":
         # Kernels por soquetes de arquivo (IPC), não por portas TCP: com vários alunos corrigidos ao
         # mesmo tempo, o jupyter_client escolhe portas "livres" em cada processo e dois kernels
@@ -304,7 +305,7 @@ def _autograde(raiz: Path, url: str, exercicio: str, aluno: str, prazo: float, r
         else:
             os.environ["CORRIGIR_MARCA"] = anterior
         _encerrar_marcados(marca)
-        if os.name == "posix":
+        if soquetes:
             shutil.rmtree(soquetes, ignore_errors=True)
     return TEMPO if estourou.is_set() else None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -70,6 +71,11 @@ def executar_notebook(
     )
     cliente.execute(env=env if env is not None else ambiente_kernel(metodo))
     return nb
+
+
+def sem_ansi(texto: str) -> str:
+    """Tira as cores ANSI (os rastros do IPython vêm coloridos)."""
+    return re.sub(r"\x1b\[[0-9;]*m", "", texto)
 
 
 def textos_de_saida(nb: nbformat.NotebookNode) -> str:

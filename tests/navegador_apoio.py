@@ -8,7 +8,6 @@ import functools
 import http.server
 import json
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -80,11 +79,12 @@ class Registro:
     Pedidos a outros endereços (a rede dos testes é fechada) vão para ``externos``, não para
     ``erros``: o teste confere que são só os esperados (o MathJax da CDN, no livro)."""
 
+    origem: str
     erros: list[str] = field(default_factory=list)
     externos: set[str] = field(default_factory=set)
 
-    def observar(self, pagina, origem: str) -> None:
-        self.origem = origem
+    def observar(self, pagina) -> None:
+        origem = self.origem
         pagina.on("console", self._console)
         pagina.on("pageerror", lambda e: self.erros.append(f"javascript: {e}"))
         pagina.on("requestfailed", self._falhou)
@@ -296,7 +296,3 @@ def _desligar(jupyter: Jupyter, servidor: subprocess.Popen) -> None:
     restantes = vivos(arvore)
     if restantes:
         encerrar(restantes)
-
-
-def texto_sem_ansi(texto: str) -> str:
-    return re.sub(r"\x1b\[[0-9;]*m", "", texto)

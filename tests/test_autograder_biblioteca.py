@@ -1,7 +1,6 @@
 """Testes da biblioteca de correção (autograder.execucao): mensagens em português e nada fica vivo."""
 
 import os
-import re
 import time
 
 import psutil
@@ -123,7 +122,7 @@ def test_no_jupyter_a_falha_mostra_as_linhas_do_aluno_e_nao_o_interior_da_biblio
     """Num kernel de verdade: a FalhaNoFilho continua um erro da célula (o nbgrader conta o teste como
     errado), com a mensagem em português, mas sem os quadros de autograder/execucao.py."""
     import nbformat
-    from apoio import ambiente_kernel
+    from apoio import ambiente_kernel, sem_ansi
     from nbclient import NotebookClient
 
     (tmp_path / "modulo_aluno.py").write_text("def f():\n    raise NotImplementedError('falta')\n")
@@ -140,7 +139,7 @@ def test_no_jupyter_a_falha_mostra_as_linhas_do_aluno_e_nao_o_interior_da_biblio
         erros = [s for s in celula.outputs if s.output_type == "error"]
         assert len(erros) == 1 and erros[0].ename == "FalhaNoFilho"
         assert mensagem in erros[0].evalue
-        rastro = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(erros[0].traceback))
+        rastro = sem_ansi("\n".join(erros[0].traceback))
         assert "execucao.py" not in rastro, rastro
         assert "Cell In[" in rastro and ("x = 1" in rastro or "soma errada" in rastro), rastro  # a linha do aluno fica
     # As outras exceções seguem com o rastro normal do IPython.

@@ -4,7 +4,6 @@ nbgrader do instrutor. Cada teste guarda uma captura de tela em artefatos/navega
 from __future__ import annotations
 
 import re
-import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import gerar_toc  # em livro/, posto no sys.path pelo conftest
 import pytest
+from apoio import sem_ansi
 from navegador_apoio import (
     Jupyter,
     Registro,
@@ -23,9 +23,8 @@ from navegador_apoio import (
     navegador,
     salvar_tela,
     servir_pasta,
-    texto_sem_ansi,
 )
-from nbgrader_apoio import ambiente, assignments
+from nbgrader_apoio import assignments, nbgrader
 
 pytestmark = [pytest.mark.navegador, pytest.mark.lento]
 
@@ -36,8 +35,8 @@ NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
 def _pagina_vigiada(contexto, origem: str):
     """Uma aba nova e o registro do que ela reclamar (console, JavaScript, pedidos a ``origem``)."""
     pagina = contexto.new_page()
-    registro = Registro()
-    registro.observar(pagina, origem)
+    registro = Registro(origem)
+    registro.observar(pagina)
     return pagina, registro
 
 
@@ -158,9 +157,7 @@ def jupyter(tmp_path_factory) -> Jupyter:
     pasta = copiar_curso(base / "curso")
     configuracoes = configuracoes_do_usuario(base / "user-settings")
     # O instrutor publica o ex01 na troca do curso (.exchange/): o aluno o verá na Assignment List.
-    proc = subprocess.run([str(Path(__import__("sys").executable).parent / "nbgrader"), "release_assignment", "ex01_processos"],
-                          cwd=pasta, env=ambiente(), capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    nbgrader("release_assignment", "ex01_processos", cwd=pasta, timeout=300)
     with jupyterlab_pelo_make(pasta, configuracoes, PROCESSOS_ESCALA="0.01") as servidor:
         yield servidor
 
@@ -260,7 +257,7 @@ def test_aula_roda_no_navegador_criando_processos_pelo_modulo(jupyter: Jupyter, 
                    return p.length > 0 && p.every(t => /\\[\\d+\\]/.test(t)); }}""",
         timeout=240_000,
     )
-    saidas = texto_sem_ansi("\n".join(pagina.locator(f"{NOTEBOOK} .jp-OutputArea-output").all_inner_texts()))
+    saidas = sem_ansi("\n".join(pagina.locator(f"{NOTEBOOK} .jp-OutputArea-output").all_inner_texts()))
     for metodo in ("fork", "spawn", "forkserver"):
         assert re.search(rf"{metodo}: filho-{metodo} viu VALOR", saidas), f"o filho criado com {metodo} não respondeu:\n{saidas[:3000]}"
     assert "dorminhoco-0" in saidas
@@ -278,7 +275,7 @@ def test_exercicio_liberado_falha_com_mensagem_em_portugues(jupyter: Jupyter, la
         timeout=60_000,
     )
     erro.scroll_into_view_if_needed()
-    texto = texto_sem_ansi(erro.inner_text())
+    texto = sem_ansi(erro.inner_text())
     assert "NotImplementedError" in texto, texto
     # O rastro mostra a célula do aluno, não o interior da biblioteca de correção.
     assert "execucao.py" not in texto, texto
