@@ -63,7 +63,7 @@ release: instalar
 # Benchmark da correção em lote: sequencial x paralelo, com -j 1, 2 e 4 (N=40 por padrão).
 N ?= 40
 bench: instalar
-	$(BIN)/python -m autograder.bench --n $(N) --jobs 1 2 4
+	$(BIN)/python -m autograder.instrutor.bench --n $(N) --jobs 1 2 4
 
 # Este computador consegue rodar o curso? (Python, pacotes, idioma e um processo filho com spawn)
 verificar: instalar

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from apoio import RAIZ
 
-from autograder import sinteticas
-from autograder.sinteticas import celulas_por_id, sem_marcadores  # noqa: F401 - usados pelos testes
+from autograder.instrutor import sinteticas
+from autograder.instrutor.sinteticas import celulas_por_id, sem_marcadores  # noqa: F401 - usados pelos testes
 
 BIN = Path(sys.executable).parent
 
