@@ -15,7 +15,7 @@ COMO_ROOT := $(shell [ "$$(id -u 2>/dev/null)" = 0 ] && echo --allow-root)
 PYTEST_ARGS ?= -n auto
 
 .DEFAULT_GOAL := curso
-.PHONY: curso instalar navegador teste lint release bench verificar livro
+.PHONY: curso instalar navegador sandbox teste lint release bench verificar livro
 
 # O ambiente é refeito quando pyproject.toml (ou o configurador do JupyterLab) muda.
 $(BIN)/.instalado: pyproject.toml ferramentas/configurar_jupyterlab.py
@@ -51,7 +51,20 @@ navegador:
 	export DEBIAN_FRONTEND=noninteractive; \
 	$$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q chromium >/dev/null; }
 
-teste: instalar navegador
+# O bubblewrap do Debian (pacote bubblewrap), o sandbox de cada submissão na correção em lote.
+# Instala se puder (root ou sudo sem senha); sem como instalar, avisa: o corretor então se recusa a
+# corrigir sem --sem-isolamento, e os testes do isolamento são pulados.
+sandbox:
+	@if command -v bwrap >/dev/null 2>&1; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "Aviso: sem apt-get; instale o bubblewrap (bwrap) pelo gerenciador de pacotes do sistema."; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else \
+	  echo "Aviso: sem permissão para 'apt-get install bubblewrap'; rode 'sudo make sandbox'."; exit 0; fi; \
+	echo "Instalando o bubblewrap do Debian (apt-get install bubblewrap)..."; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	$$SUDO apt-get install -y -q bubblewrap >/dev/null 2>&1 || { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q bubblewrap >/dev/null; }
+
+teste: instalar navegador sandbox
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Regenera release/ a partir de source/ (nbgrader generate_assignment) e o sumário do README.
