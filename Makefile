@@ -1,6 +1,6 @@
 # Processos em Python: um comando para cada coisa.
 #   make curso      cria o ambiente (.venv) e abre o curso no JupyterLab
-#   make teste      cria o ambiente, instala o Chromium se puder e roda todos os testes (é o que o CI roda)
+#   make teste      cria o ambiente, instala o Chromium e o bubblewrap se puder e roda todos os testes (é o que o CI roda)
 # Só precisa de Python 3.10+ e make.
 
 PYTHON ?= python3

@@ -13,7 +13,8 @@ from pathlib import Path, PurePosixPath
 #: (obrigatório) e ``data`` (opcional, AAAAMMDD[T]HHMM[SS]), usado para escolher a entrega mais nova.
 PADROES = {
     # aluno__arquivo.ipynb  ou  aluno__20261123T1530__arquivo.ipynb
-    "simples": r"^(?:.*/)?(?P<aluno>[A-Za-z0-9][A-Za-z0-9._-]*?)__(?:(?P<data>\d{8}T?\d{4,6})__)?(?P<arquivo>[^/]+)$",
+    # (o nome do aluno pode ter qualquer caractere aqui: os proibidos são recusados com o motivo certo)
+    "simples": r"^(?:.*/)?(?P<aluno>[^/]+?)__(?:(?P<data>\d{8}T?\d{4,6})__)?(?P<arquivo>[^/]+)$",
     # Moodle (baixar todas as entregas): "Nome Sobrenome_12345_assignsubmission_file_/arquivo.ipynb"
     "moodle": r"^(?:.*/)?[^/]*?_(?P<aluno>\d+)_assignsubmission_file_/?(?P<arquivo>[^/]+)$",
 }

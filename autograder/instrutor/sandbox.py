@@ -132,6 +132,12 @@ class Sandbox:
             ("tmpfs", str(self.limites.tmp), "/tmp"), ("tmpfs", str(self.limites.tmp), "/dev/shm"),
         ]
         cmd += ["--proc", "/proc", "--dev", "/dev", *_montar(montagens), "--chdir", pasta, "--"]
+        # A cópia da pasta de trabalho para o tmpfs (o que o aluno escreve fica só no sandbox), feita
+        # antes de trocar de usuário, e entregue ao usuário do sandbox.
+        copia = f"cp -R {ENTRADA}/. . 2>/dev/null"
+        if self.uid is not None:
+            copia += f"; chown -R {self.uid}:{self.uid} . 2>/dev/null"
+        cmd += ["/bin/sh", "-c", copia + '; exec "$@"', "sandbox"]
         if self.uid is not None:
             cmd += [
                 "setpriv", f"--reuid={self.uid}", f"--regid={self.uid}", "--clear-groups",
@@ -141,8 +147,6 @@ class Sandbox:
         cmd += [
             "prlimit", f"--nproc={lim.processos}", f"--as={lim.memoria}", f"--nofile={lim.arquivos_abertos}",
             f"--cpu={lim.cpu}", f"--fsize={lim.tamanho_arquivo}", "--core=0", "--",
-            # A cópia da pasta de trabalho para o tmpfs (o que o aluno escreve fica só no sandbox).
-            "/bin/sh", "-c", f'cp -R {ENTRADA}/. . 2>/dev/null; exec "$@"', "sandbox",
         ]
         return cmd
 
