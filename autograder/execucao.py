@@ -162,8 +162,10 @@ def carregar(nome_modulo: str, prazo: float = 15.0) -> ModuloDoAluno:
     resposta = execucao.resposta
     if resposta is None:
         if execucao.estourou:
+            motivo = (f"ficou bloqueado (impasse: {OCIOSIDADE:g} s sem nenhum sinal de vida){execucao.diagnostico}"
+                      if execucao.impasse else f"não terminou em {prazo:g} s")
             raise FalhaNoFilho(
-                f"importar {nome_modulo}.py não terminou em {prazo:g} s{execucao.diagnostico}.\nO código no "
+                f"importar {nome_modulo}.py {motivo}.\nO código no "
                 "nível do módulo roda ao importar (e de novo em cada filho, com spawn/forkserver): ali só "
                 "devem ficar import, constantes, def e class. Ponha o resto dentro de uma função ou de "
                 'if __name__ == "__main__":.' + execucao.saida_mostrada()
