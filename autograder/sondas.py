@@ -190,9 +190,15 @@ class Queue(Sonda):
 
 
 class Event(Sonda):
-    """``multiprocessing.Event()``: anota set/clear/is_set/wait."""
+    """``multiprocessing.Event()``: anota set/clear/is_set/wait (``esperando`` ao entrar no wait,
+    ``acordou`` ao sair). Com ``esperar_por=k``, o ``set()`` primeiro espera (até ``espera`` s) haver
+    ``k`` processos parados no ``wait`` — assim quem não espera pelo evento é visto sempre, sem
+    depender de quem largou primeiro; o evento ``set`` diz quantos esperavam (``esperavam``)."""
 
     tipo = "event"
+
+    def __init__(self, esperar_por: int = 0, espera: float = 5.0):
+        super().__init__(esperar_por=esperar_por, espera=espera)
 
 
 class Funcao(Sonda):
@@ -493,13 +499,22 @@ class FilaSondada(_Instrumentada):
 
 
 class EventoSondado(_Instrumentada):
-    def __init__(self, diario: _Diario, real):
+    def __init__(self, diario: _Diario, real, esperar_por: int = 0, espera: float = 5.0):
         super().__init__(diario)
         self._real = real
+        self._esperar_por = esperar_por
+        self._espera = espera
+        self._interna = multiprocessing.Lock()
+        self._esperando = multiprocessing.RawValue("i", 0)
 
     def set(self):
+        if self._esperar_por:
+            fim = time.monotonic() + self._espera
+            while self._esperando.value < self._esperar_por and time.monotonic() < fim:
+                time.sleep(0.005)
+        esperavam = self._esperando.value
         self._real.set()
-        self._anotar("set")
+        self._anotar("set", esperavam=esperavam)
 
     def clear(self):
         self._real.clear()
@@ -512,7 +527,13 @@ class EventoSondado(_Instrumentada):
 
     def wait(self, timeout: float | None = None) -> bool:
         self._anotar("esperando")
-        resposta = self._real.wait(timeout)
+        with self._interna:
+            self._esperando.value += 1
+        try:
+            resposta = self._real.wait(timeout)
+        finally:
+            with self._interna:
+                self._esperando.value -= 1
         self._anotar("acordou", resposta=resposta)
         return resposta
 
@@ -601,7 +622,7 @@ class Materializacao:
         elif sonda.tipo == "queue":
             objeto = FilaSondada(diario, multiprocessing.Queue(p["maxsize"]))
         elif sonda.tipo == "event":
-            objeto = EventoSondado(diario, multiprocessing.Event())
+            objeto = EventoSondado(diario, multiprocessing.Event(), p["esperar_por"], p["espera"])
         elif sonda.tipo == "funcao":
             pasta = os.path.join(self.pasta, sonda.ident + ".andamento")
             os.makedirs(pasta, exist_ok=True)
