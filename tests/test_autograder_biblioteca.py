@@ -11,7 +11,15 @@ import pytest
 import trabalhadores_teste as t
 from apoio import METODOS
 
-from autograder import FalhaNoFilho, carregar, executar, rodar_no_filho, sondas, verificar, verificar_igual
+from autograder import (
+    FalhaNoFilho,
+    carregar,
+    executar,
+    rodar_no_filho,
+    sondas,
+    verificar,
+    verificar_igual,
+)
 from autograder.execucao import carregar_seguro
 
 
@@ -203,7 +211,7 @@ def test_carregar_le_a_versao_nova_do_arquivo_sem_importar_no_teste(tmp_path, mo
         carregar("solucao_x")
     (tmp_path / "solucao_x.py").write_text("def f():\n    return 1\n")
     with pytest.raises(FalhaNoFilho, match="solucao_x.py não define g: a função tem de estar no módulo"):
-        carregar("solucao_x").g
+        _ = carregar("solucao_x").g
 
 
 def test_carregar_corta_importacao_que_nao_termina_e_explica(tmp_path, monkeypatch, metodo):
