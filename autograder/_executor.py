@@ -137,6 +137,7 @@ def executar_pedido(pedido: dict) -> tuple:
         nomes = {nome: type(valor).__name__ for nome, valor in vars(mod).items() if not nome.startswith("__")}
         return ("ok", nomes, {})
     contexto = sondas.Materializacao(pedido["registro"], os.getpid())
+    contexto.vigiar_inicios()
     try:
         funcao = _resolver(pedido)
         args = [contexto.materializar(a) for a in pedido["args"]]
