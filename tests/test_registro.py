@@ -103,3 +103,30 @@ def test_o_processo_das_celulas_corrige_o_modulo_de_verdade(tmp_path, isolar):
     assert {k: d["pontos"] for k, d in feito["celulas"].items()} == {A: 2.0, B: 2.0, C: 0.0}, feito
     assert "esperava 14, recebi 30" in feito["celulas"][C]["erro"]
     assert not (tmp_path / "certo").exists(), "a pasta do módulo é apagada no fim"
+
+
+@pytest.mark.skipif(motivo_indisponivel() is not None, reason="sem sandbox")
+def test_o_codigo_do_aluno_roda_so_no_sandbox_e_nao_remenda_o_processo_das_celulas(tmp_path):
+    """O módulo importado remenda ``verificar`` e olha em volta: nada disso alcança o processo das
+    células, que não importa o módulo (só os executores, no sandbox, o importam)."""
+    assert registro.biblioteca_com_executor()
+    modulo = f"""
+import os
+import autograder.execucao as _ex
+_ex.verificar.__code__ = (lambda *a, **k: None).__code__
+def olhar():
+    return [os.getuid() == 0, os.path.exists({str(RAIZ / "source")!r}), os.path.exists({str(tmp_path)!r} + "/segredo")]
+"""
+    (tmp_path / "segredo").write_text("x")
+    celulas = [
+        {"id": "olhar", "pontos": 1.0, "codigo": "from autograder import carregar, rodar_no_filho, verificar_igual\n"
+                                                  "sol = carregar('solucao_ex01')\n"
+                                                  "verificar_igual(rodar_no_filho(sol.olhar, prazo=30), [False, False, False])"},
+        {"id": "remendo", "pontos": 1.0, "codigo": "from autograder import carregar, verificar\n"
+                                                   "carregar('solucao_ex01')\n"
+                                                   "verificar(False, 'o remendo do módulo não pode valer aqui')"},
+    ]
+    feito = registro.rodar_celulas(tmp_path / "m", "solucao_ex01.py", modulo, celulas, 120, True, Limites())
+    assert feito["modo"] == registro.CONFIAVEL
+    assert feito["celulas"]["olhar"] == {"pontos": 1.0, "erro": None}, feito
+    assert feito["celulas"]["remendo"]["pontos"] == 0.0 and "o remendo do módulo não pode valer aqui" in feito["celulas"]["remendo"]["erro"]

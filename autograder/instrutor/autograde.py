@@ -260,7 +260,7 @@ def conferir_notebook(caminho: Path, resultado: dict) -> str | None:
         if not isinstance(nb, dict):
             raise ValueError("o arquivo é JSON, mas não é um notebook")
         nbformat.validate(nbformat.from_dict(nb))
-    except (UnicodeDecodeError, ValueError, nbformat.ValidationError) as erro:
+    except Exception as erro:  # noqa: BLE001 - o nbformat levanta de tudo (TypeError, KeyError...) para JSON estranho
         resultado["avisos"].append(f"{type(erro).__name__}: {str(erro)[:200]}")
         return INVALIDO
     if _limpar_saidas(nb):

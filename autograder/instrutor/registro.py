@@ -94,7 +94,11 @@ def rodar_celulas(
     env_base = dict(os.environ if env_base is None else env_base)
     env = {k: v for k, v in env_base.items() if k.startswith(("PROCESSOS_", "LANG", "LC_", "TZ", "PATH"))}
     env.update({"PYTHONDONTWRITEBYTECODE": "1", "HOME": str(pasta), "MPLBACKEND": "Agg"})
-    caixa = Sandbox(pasta, limites=limites) if isolar else None
+    # A biblioteca guarda a saída capturada e os diários das sondas de cada executor em
+    # <pasta>/.autograder, que o processo das células lê: essa pasta é montada com escrita no sandbox.
+    compartilhada = pasta / ".autograder"
+    compartilhada.mkdir(exist_ok=True)
+    caixa = Sandbox(pasta, gravaveis=[compartilhada], limites=limites) if isolar else None
     confiavel = not isolar or biblioteca_com_executor()
     with tempfile.TemporaryDirectory(prefix="registro-") as fora:
         pedido_dados = {"celulas": celulas}

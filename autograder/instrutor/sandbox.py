@@ -25,6 +25,7 @@ import functools
 import json
 import os
 import secrets
+import shlex
 import shutil
 import subprocess
 import sys
@@ -134,9 +135,15 @@ class Sandbox:
         cmd += ["--proc", "/proc", "--dev", "/dev", *_montar(montagens), "--chdir", pasta, "--"]
         # A cópia da pasta de trabalho para o tmpfs (o que o aluno escreve fica só no sandbox), feita
         # antes de trocar de usuário, e entregue ao usuário do sandbox.
-        copia = f"cp -R {ENTRADA}/. . 2>/dev/null"
+        # As pastas graváveis de dentro da pasta de trabalho (a .autograder dos executores) são montadas
+        # por cima da cópia, e não copiadas.
+        internas = [Path(p).resolve().name for p in self.gravaveis if Path(p).resolve().parent == Path(pasta)]
+        excluir = "".join(f" ! -name {shlex.quote(nome)}" for nome in internas)
+        copia = f"find {ENTRADA} -mindepth 1 -maxdepth 1{excluir} -exec cp -R {{}} . \\; 2>/dev/null"
         if self.uid is not None:
-            copia += f"; chown -R {self.uid}:{self.uid} . 2>/dev/null"
+            copia += f"; find . -xdev -exec chown -h {self.uid}:{self.uid} {{}} + 2>/dev/null"
+            # O que o processo de fora criou nelas (as pastas de cada executor) passa ao usuário do sandbox.
+            copia += "".join(f"; chown -R -h {self.uid}:{self.uid} ./{shlex.quote(nome)} 2>/dev/null" for nome in internas)
         cmd += ["/bin/sh", "-c", copia + '; exec "$@"', "sandbox"]
         if self.uid is not None:
             cmd += [
