@@ -279,8 +279,9 @@ def trapacas(curso: Path, raiz: Path, sinal: str) -> dict[str, Trapaca]:
             NADA, TEMPO, [],
             trocas=sem_resolver(*SO_DIVIDIR), novas_celulas=[(M, DORME)],
         ),
+        # Com a biblioteca nova o módulo só é importado nos executores: nem o notebook cai nessa.
         "remenda_no_modulo": Trapaca(
-            NADA, SUSPEITA, ["remendar funções (__code__)", NOTEBOOK_A_MAIS],
+            NADA, SUSPEITA, ["remendar funções (__code__)"],
             trocas={M: [*sem_resolver(*TODAS)[M], ('"""Processos e pools (exercício 01)."""\n', '"""Processos e pools (exercício 01)."""\n' + REMENDA_NO_MODULO)]},
             precisa_da_biblioteca_nova=True,
         ),
