@@ -436,3 +436,16 @@ def test_sem_isolamento_disponivel_recusa_e_nomeia_a_opcao(tmp_path: Path, monke
     erro = capsys.readouterr().err
     assert "Não vou corrigir" in erro and "darwin" in erro and "--sem-isolamento" in erro
     assert not (curso / "gradebook.db").exists() and not (curso / "relatorios").exists()
+
+
+@pytest.mark.lento
+def test_saida_enorme_do_aluno_fica_pequena_no_notebook_corrigido_e_no_feedback(tmp_path: Path):
+    curso = _curso(tmp_path)
+    barulho = "import sys\nprint('x' * 8_000_000)\nfor i in range(200_000):\n    print(i)\nsys.stderr.write('e' * 2_000_000)"
+    _entregar(curso, "barulhento", json.dumps(montar_submissao(EX, novas_celulas=[("ex01-modulo", barulho)])).encode())
+    linhas = lote.corrigir(curso, EX, jobs=1, prazo=300, saida=io.StringIO())
+    assert linhas[0].nota == 7 and "saídas longas demais encurtadas no notebook corrigido" in linhas[0].avisos
+    corrigido = curso / "autograded" / "barulhento" / EX / f"{EX}.ipynb"
+    assert corrigido.stat().st_size < 300_000
+    assert "caracteres omitidos" in corrigido.read_text()
+    assert (curso / "feedback" / "barulhento" / EX / f"{EX}.html").stat().st_size < 600_000

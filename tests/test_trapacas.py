@@ -21,7 +21,7 @@ from autograder.instrutor import lote
 from autograder.instrutor.registro import biblioteca_com_executor
 from autograder.instrutor.sandbox import motivo_indisponivel, processos_com
 from autograder.instrutor.sinteticas import montar_submissao
-from autograder.instrutor.status import OK
+from autograder.instrutor.status import OK, SEM_ISOLAMENTO
 
 EX = "ex01_processos"
 PRAZO = 60
@@ -161,6 +161,7 @@ def test_sem_isolamento_o_mesmo_ataque_escapa_e_altera_o_gradebook(tmp_path: Pat
     try:
         linhas = lote.corrigir(curso, EX, jobs=1, prazo=PRAZO, saida=io.StringIO(), feedback=False, isolar=False)
         assert linhas[0].nota == 0, "o relatório do corretor diz zero..."
+        assert linhas[0].modo == SEM_ISOLAMENTO
         fim = time.monotonic() + 30
         while time.monotonic() < fim and not list(curso.glob("PROVA-*")):
             time.sleep(0.5)

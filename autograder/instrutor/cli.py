@@ -50,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  recusado: {nome} ({motivo})")
         for escolha in coleta.escolhas:
             print(f"  {escolha}")
+    if args.sem_isolamento:
+        print("Aviso: corrigindo SEM isolamento — o código dos alunos roda com o seu usuário "
+              "(pode alterar notas, ler os testes ocultos e deixar processos vivos).", file=sys.stderr)
     try:
         turma = corrigir(args.curso, args.exercicio, jobs=args.jobs, prazo=args.prazo, dask=args.dask,
                          feedback=not args.sem_feedback, isolar=not args.sem_isolamento)
