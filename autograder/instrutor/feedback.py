@@ -307,14 +307,21 @@ img.figura { max-width: 100%; }
 """
 
 
+def _falhou_no_nbgrader(celula) -> bool:
+    """O critério do nbgrader para uma célula de teste: um erro, ou qualquer coisa escrita em stderr."""
+    return any(
+        s.get("output_type") == "error" or (s.get("output_type") == "stream" and s.get("name") == "stderr")
+        for s in celula.get("outputs") or []
+    )
+
+
 def _status(celula) -> str:
     meta = _meta(celula)
-    if any(s.get("output_type") == "error" for s in celula.get("outputs") or []):
-        return "falhou"
     pontos, nota = meta.get("points"), meta.get("score")
-    if nota is not None and pontos is not None and float(nota) < float(pontos):
-        return "ajustada"
-    return "passou"
+    cheia = nota is None or pontos is None or float(nota) >= float(pontos)
+    if _falhou_no_nbgrader(celula):
+        return "ajustada" if nota is not None and cheia else "falhou"
+    return "passou" if cheia else "ajustada"
 
 
 ROTULO_STATUS = {"passou": "passou ✔", "falhou": "falhou ✘", "ajustada": "nota ajustada pelo professor"}
@@ -342,10 +349,17 @@ def _celula_teste(celula, indice: int, *, segredos_: set[str], instrutor: bool, 
         for erro in erros:
             mensagem = redigir(_limitar(_mensagem_de_erro(erro), LIMITE_MENSAGEM), segredos_)
             partes.append('<p class="rotulo">O que deu errado:</p>' + _pre(mensagem, "saida falha"))
-        outros = [(t, c) for t, c in itens if t != "erro"]
-        if outros:
-            partes.append(_saidas_html(outros, segredos_=segredos_, instrutor=False, limite=limite,
-                                       rotulo_fluxo="Saída durante o teste:"))
+        if not erros and any(t == "fluxo:stderr" for t, _ in itens):
+            partes.append(
+                '<p class="rotulo">O teste não levantou erro, mas algo foi escrito na saída de erros (stderr), '
+                "e o nbgrader conta isso como falha. Veja abaixo o que foi escrito.</p>"
+            )
+        for tipo, conteudo in itens:
+            if tipo == "erro":
+                continue
+            rotulo = {"fluxo:stdout": "Saída durante o teste:", "fluxo:stderr": "Saída de erros (stderr) durante o teste:"}
+            partes.append(_saidas_html([(tipo, conteudo)], segredos_=segredos_, instrutor=False, limite=limite,
+                                       rotulo_fluxo=rotulo.get(tipo, "")))
     partes.append("</section>")
     return "".join(partes)
 
