@@ -66,7 +66,7 @@ def test_celula_com_erro_derruba_a_construcao(tmp_path: Path):
           "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}
     (raiz / "quebrado.ipynb").write_text(json.dumps(nb))
     (raiz / "livro" / "_toc.yml").write_text("format: jb-book\nroot: livro/intro\nchapters:\n  - file: quebrado\n")
-    proc = _construir(raiz, raiz / "livro" / "_config.yml", raiz / "livro" / "_toc.yml", tmp_path / "saida")
+    proc = _construir(raiz, raiz / "livro" / "_config.yml", raiz / "livro" / "_toc.yml", tmp_path / "saida", prazo=400)
     assert proc.returncode != 0
     assert "ZeroDivisionError" in proc.stdout + proc.stderr
 
