@@ -1,12 +1,13 @@
 """Testes da biblioteca de correção (autograder.execucao): mensagens em português e nada fica vivo."""
 
+import contextlib
 import os
 import time
 
 import psutil
 import pytest
 import trabalhadores_teste as t
-from apoio import METODOS
+from apoio import METODOS, descendentes_restantes, descrever, vivos
 
 from autograder import FalhaNoFilho, carregar, rodar_no_filho, verificar, verificar_igual
 
@@ -70,12 +71,14 @@ def test_valor_que_nao_volta_por_pickle_e_explicado():
         rodar_no_filho(t.devolve_lock)
 
 
-def test_filho_que_deixa_neto_vivo_falha_e_o_neto_morre(metodo):
+def test_filho_que_deixa_neto_vivo_falha_e_o_neto_morre(metodo, tmp_path):
     with pytest.raises(FalhaNoFilho, match="deixou .* processo"):
-        rodar_no_filho(t.neto_eterno, prazo=10)
-    assert psutil.Process().children(recursive=True) == [] or all(
-        "multiprocessing" in " ".join(p.cmdline()) for p in psutil.Process().children(recursive=True)
-    )
+        rodar_no_filho(t.neto_eterno, str(tmp_path / "neto"), prazo=10)
+    neto = int((tmp_path / "neto").read_text())
+    with contextlib.suppress(psutil.NoSuchProcess):
+        assert vivos([psutil.Process(neto)]) == [], f"o neto {neto} continua vivo"
+    restantes = descendentes_restantes()
+    assert restantes == [], descrever(restantes)
 
 
 def test_neto_orfao_em_outra_sessao_tambem_e_encerrado():
