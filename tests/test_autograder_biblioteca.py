@@ -20,6 +20,8 @@ def metodo(request, monkeypatch):
 
 def test_devolve_o_valor_e_roda_em_outro_processo(metodo):
     assert rodar_no_filho(t.dobro, 21) == 42
+    pid = rodar_no_filho(t.meu_pid)
+    assert isinstance(pid, int) and pid != os.getpid()
     assert rodar_no_filho(t.cria_e_espera_filhos, 2, prazo=20) == [0, 0]
 
 

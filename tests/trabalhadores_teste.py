@@ -9,6 +9,10 @@ def dobro(x):
     return 2 * x
 
 
+def meu_pid():
+    return os.getpid()
+
+
 def divide(a, b):
     return a / b
 
