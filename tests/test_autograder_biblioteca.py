@@ -7,7 +7,7 @@ import time
 import psutil
 import pytest
 import trabalhadores_teste as t
-from apoio import METODOS, descendentes_restantes, descrever, vivos
+from apoio import METODOS, VARIAVEL_MARCA, descendentes_restantes, descrever, vivos
 
 from autograder import FalhaNoFilho, carregar, rodar_no_filho, verificar, verificar_igual
 
@@ -86,10 +86,18 @@ def test_filho_que_deixa_neto_vivo_falha_e_o_neto_morre(metodo, tmp_path):
 def test_neto_orfao_em_outra_sessao_tambem_e_encerrado():
     with pytest.raises(FalhaNoFilho, match="deixou"):
         rodar_no_filho(t.neto_daemon_orfao, prazo=10)
+    # Só os processos que este teste iniciou (herdam a marca do fixture automático): com pytest -n,
+    # outro processo do pytest pode estar, neste instante, dentro de um rodar_no_filho.
+    minha_marca = os.environ[VARIAVEL_MARCA]
     marcados = []
     for proc in psutil.process_iter():
         try:
-            if proc.environ().get("AUTOGRADER_MARCA") and proc.status() != psutil.STATUS_ZOMBIE:
+            ambiente = proc.environ()
+            if (
+                ambiente.get("AUTOGRADER_MARCA")
+                and ambiente.get(VARIAVEL_MARCA) == minha_marca
+                and proc.status() != psutil.STATUS_ZOMBIE
+            ):
                 marcados.append(proc.pid)
         except psutil.Error:
             continue
