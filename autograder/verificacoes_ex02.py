@@ -8,7 +8,7 @@ falha diz o que foi observado.
 from __future__ import annotations
 
 from autograder import rodar_no_filho
-from autograder.execucao import FalhaNoFilho
+from autograder.execucao import FalhaNoFilho, executar, interpretar, mostrar_saida
 from autograder.sondas_ex0102 import Fila, Funcao
 from autograder.verificacoes_ex01 import conferir_leitura_antes_do_join
 
@@ -59,18 +59,40 @@ def conferir_pedir_quadrados(sol, numeros: list) -> None:
         _falha(f"{chamada}: o pai não deu join no filho (pid {filho}) depois de receber a resposta.")
 
 
-def _espiadas(quem: str, **filas: Fila) -> None:
-    __tracebackhide__ = True
+def _texto_espiadas(quem: str, filas: dict[str, Fila]) -> str:
     for nome, fila in filas.items():
         espiadas = fila.espiadas()
         if espiadas:
             e = espiadas[0]
             processo = "o próprio processo que chamou" if e["no_executor"] else f"o processo {e['pid']}"
-            _falha(
+            return (
                 f"{quem}: {processo} chamou {e['op']}() na fila {nome} ({len(espiadas)} chamada(s) de "
                 "empty/qsize/full ao todo). Essas respostas podem estar velhas quando chegam: quem lê para ao "
                 "receber o FIM, e o pai lê exatamente quantos resultados espera."
             )
+    return ""
+
+
+def _espiadas(quem: str, **filas: Fila) -> None:
+    __tracebackhide__ = True
+    texto = _texto_espiadas(quem, filas)
+    if texto:
+        _falha(texto)
+
+
+def _rodar(quem: str, filas: dict[str, Fila], funcao, *args, prazo: float):
+    """Como rodar_no_filho; se a função falhou e alguém chamou empty()/qsize()/full(), a mensagem
+    começa por isso (a causa provável da falha, observada pelas sondas)."""
+    __tracebackhide__ = True
+    execucao = executar(funcao, *args, prazo=prazo)
+    mostrar_saida(execucao)
+    try:
+        return interpretar(execucao, prazo)
+    except FalhaNoFilho as falha:
+        texto = _texto_espiadas(quem, filas)
+        if texto:
+            raise FalhaNoFilho(f"{texto}\nO que aconteceu depois: {falha}") from None
+        raise
 
 
 def _leitores(fila: Fila) -> dict[int, list[str]]:
@@ -94,7 +116,8 @@ def conferir_somar_com_fila(sol, itens: list, consumidores: int) -> None:
     __tracebackhide__ = True
     chamada = f"somar_com_fila({len(itens)} itens, {consumidores}, fila, resultados)"
     fila, resultados = Fila(), Fila()
-    total = rodar_no_filho(sol.somar_com_fila, list(itens), consumidores, fila, resultados, prazo=30)
+    total = _rodar(chamada, {"fila": fila, "resultados": resultados}, sol.somar_com_fila, list(itens), consumidores,
+                   fila, resultados, prazo=30)
     _espiadas(chamada, fila=fila, resultados=resultados)
     postos = fila.puts()
     if any(e["no_executor"] for e in postos):
@@ -132,7 +155,8 @@ def conferir_dois_estagios(sol, palavras: list[str]) -> None:
     __tracebackhide__ = True
     chamada = f"dois_estagios({palavras!r}, entrada, meio, resultados)"
     entrada, meio, resultados = Fila(), Fila(), Fila()
-    pares = rodar_no_filho(sol.dois_estagios, list(palavras), entrada, meio, resultados, prazo=30)
+    pares = _rodar(chamada, {"entrada": entrada, "meio": meio, "resultados": resultados}, sol.dois_estagios,
+                   list(palavras), entrada, meio, resultados, prazo=30)
     _espiadas(chamada, entrada=entrada, meio=meio, resultados=resultados)
     leitores1, leitores2 = _leitores(entrada), _leitores(meio)
     for nome, leitores, estagio in (("entrada", leitores1, "maiusculas"), ("meio", leitores2, "tamanhos")):
