@@ -374,16 +374,16 @@ def _roteiro(modulo: str, pai: str, filho: str, parametro: str, entrada: list, e
             "pid_executor": os.getpid(), "eventos": eventos}
 
 
-def contagem_observada(modulo: str, textos: list, espera: float = 15.0) -> dict:
+def contagem_observada(modulo: str, textos: list, espera: float = 25.0) -> dict:
     """``contagem_paralela(textos, contar=Observadora)``: o resultado e o que cada filho fez."""
     return _roteiro(modulo, "contagem_paralela", "contar_palavras", "contar", textos, espera)
 
 
-def unicos_observados(modulo: str, itens: list, espera: float = 15.0) -> dict:
+def unicos_observados(modulo: str, itens: list, espera: float = 25.0) -> dict:
     """``unicos(itens, anexar=Observadora)``: o resultado e o que cada filho fez."""
     return _roteiro(modulo, "unicos", "anexar_se_ausente", "anexar", itens, espera)
 
 
-def historico_observado(modulo: str, nomes: list, espera: float = 15.0) -> dict:
+def historico_observado(modulo: str, nomes: list, espera: float = 25.0) -> dict:
     """``historico_de(nomes, registrar=Observadora)``: o resultado e o que cada filho fez."""
     return _roteiro(modulo, "historico_de", "registrar", "registrar", nomes, espera)
