@@ -888,11 +888,12 @@ def _mostrar_falha(shell, etype, valor, tb, tb_offset=None):
 
 
 def _instalar_no_ipython() -> None:
-    try:
-        from IPython import get_ipython
-    except ImportError:  # fora do Jupyter
+    # Só olha um IPython que já está carregado: importá-lo custa ~0,2 s em cada filho spawn/forkserver
+    # que importa o autograder (as sondas viajam para os filhos do aluno), e sem ele não há shell.
+    ipython = sys.modules.get("IPython")
+    if ipython is None:
         return
-    shell = get_ipython()
+    shell = ipython.get_ipython()
     # Só se ninguém mais instalou um tratador (set_custom_exc aceita um só).
     if shell is not None and not getattr(shell, "custom_exceptions", ()):
         shell.set_custom_exc((FalhaNoFilho,), _mostrar_falha)
