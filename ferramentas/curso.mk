@@ -27,13 +27,18 @@ instalar:
 	  sh ferramentas/ambiente.sh "$(PYTHON)" "$(VENV)" "$(EXTRAS)"
 
 # Kernels por soquetes locais (ipc), não por TCP: nada de porta aberta nem do aviso "Kernel is
-# running over TCP without encryption". O PATH leva o venv (o formgrader chama o alembic pelo nome).
+# running over TCP without encryption". Um soquete local tem no máximo ~100 caracteres de caminho:
+# se a pasta de execução do Jupyter tiver um caminho longo demais (um HOME comprido), ela vai para
+# uma pasta temporária curta, só desta sessão. O PATH leva o venv (o formgrader chama o alembic).
 curso: instalar
 	@echo "Abrindo o curso no JupyterLab. Se o navegador não abrir sozinho, copie para ele o endereço"
 	@echo "http://127.0.0.1:$(PORTA)$(INICIO)?token=... que aparece abaixo. Para encerrar: Ctrl+C duas vezes."
-	@PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORTA) \
+	@rt=$$($(BIN)/python -c 'from jupyter_core.paths import jupyter_runtime_dir; print(jupyter_runtime_dir())'); \
+	curta=""; if [ $${#rt} -gt 50 ]; then curta=$$(mktemp -d /tmp/jupyter-XXXXXX) && export JUPYTER_RUNTIME_DIR=$$curta; fi; \
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORTA) \
 	  --ServerApp.root_dir=. --LabApp.default_url=$(INICIO) --KernelManager.transport=ipc \
-	  $(COMO_ROOT) $(JUPYTER_OPCOES)
+	  $(COMO_ROOT) $(JUPYTER_OPCOES); \
+	status=$$?; [ -z "$$curta" ] || rm -rf "$$curta"; exit $$status
 
 verificar: instalar
 	$(BIN)/python notebooks/verificar_ambiente.py

@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,8 @@ MARCADORES = (("### BEGIN SOLUTION", "### END SOLUTION"), ("### BEGIN HIDDEN TES
 # Linhas curtas demais ou genéricas demais para denunciar uma solução (aparecem em qualquer código).
 TRIVIAIS = {"else:", "try:", "finally:", "return", "pass", "break", "continue", "return None", '"""'}
 MEGA = 1024 * 1024
+# O Python com que o teste roda o make curso da edição (ex.: PROCESSOS_PYTHON_EDICAO=python3.13).
+PYTHON_DA_EDICAO = os.environ.get("PROCESSOS_PYTHON_EDICAO", "python3")
 LIMITE_DO_AMBIENTE = 400 * MEGA
 
 
@@ -80,10 +83,27 @@ def linhas_de(pasta: Path) -> dict[str, set[str]]:
     return achadas
 
 
+def linhas_publicas() -> set[str]:
+    """As linhas do material público por natureza, como está neste repositório: as aulas, os
+    enunciados (release/) e a parte da biblioteca que vai para o aluno. Uma linha de solução que
+    também aparece ali (um idioma como ``p.join(timeout=10)``, ensinado numa aula) não denuncia nada."""
+    publicas = set(linhas_de(RAIZ / "notebooks")) | set(linhas_de(RAIZ / "release"))
+    for nome in edicao_aluno.AUTOGRADER_DO_ALUNO:
+        if (RAIZ / "autograder" / nome).is_file():
+            publicas |= {linha.strip() for linha in (RAIZ / "autograder" / nome).read_text(encoding="utf-8").splitlines()}
+    return publicas
+
+
+def linhas_distintivas() -> dict[str, str]:
+    """As linhas de solução e de teste oculto que só existem no source/: achar uma delas é vazamento."""
+    publicas = linhas_publicas()
+    return {linha: ex for linha, ex in linhas_secretas().items() if linha not in publicas}
+
+
 def vazamentos(pasta: Path) -> list[str]:
-    secretas = linhas_secretas()
+    distintivas = linhas_distintivas()
     achadas = linhas_de(pasta)
-    return sorted(f"{secretas[linha]}: {linha!r} em {sorted(achadas[linha])}" for linha in secretas.keys() & achadas.keys())
+    return sorted(f"{distintivas[linha]}: {linha!r} em {sorted(achadas[linha])}" for linha in distintivas.keys() & achadas.keys())
 
 
 @pytest.fixture(scope="module")
@@ -91,11 +111,19 @@ def edicao(tmp_path_factory) -> Path:
     return edicao_aluno.montar(tmp_path_factory.mktemp("edicao") / "processos-em-python-aluno")
 
 
-def test_a_deteccao_de_vazamento_funciona():
-    """Controle: a mesma busca acha as soluções e os testes ocultos no próprio source/."""
-    secretas = linhas_secretas()
-    assert len(secretas) > 100, len(secretas)
-    assert len(vazamentos(RAIZ / "source")) > 0.9 * len(secretas)
+def test_a_deteccao_de_vazamento_funciona(tmp_path: Path):
+    """Controle: a busca tem o que procurar em cada exercício (se uma aula ou um enunciado contiver
+    uma solução, as linhas dela viram "públicas" e a proporção cai), acha as soluções e os testes
+    ocultos no próprio source/, e acha o módulo solucao_*.py que um source/ executado grava."""
+    secretas, distintivas = Counter(linhas_secretas().values()), Counter(linhas_distintivas().values())
+    assert set(secretas) == {p.name for p in (RAIZ / "source").iterdir() if p.is_dir()}
+    for exercicio, total in secretas.items():
+        assert distintivas[exercicio] >= 0.5 * total, f"{exercicio}: só {distintivas[exercicio]} de {total} linhas secretas são só do source/"
+    assert len(vazamentos(RAIZ / "source")) == sum(distintivas.values())
+    fonte = json.loads((RAIZ / "source" / "ex04_memoria" / "ex04_memoria.ipynb").read_text(encoding="utf-8"))
+    modulo = next(_fontes(c) for c in fonte["cells"] if c["metadata"].get("nbgrader", {}).get("solution"))
+    (tmp_path / "solucao_ex04.py").write_text(modulo.split("\n", 1)[1], encoding="utf-8")
+    assert vazamentos(tmp_path), "o módulo de solução gravado pelo source/ deveria ser achado"
 
 
 def test_edicao_nao_tem_solucao_nem_teste_oculto(edicao: Path):
@@ -229,6 +257,17 @@ def _api(base: str, token: str, metodo: str, caminho: str) -> object:
     return json.loads(texto) if texto else None
 
 
+def _arquivo_de_conexao(pid: int, kernel: str) -> Path:
+    import psutil
+
+    for processo in psutil.Process(pid).children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            for arg in processo.cmdline():
+                if arg.endswith(f"kernel-{kernel}.json"):
+                    return Path(arg)
+    raise AssertionError(f"não achei o processo do kernel {kernel}")
+
+
 def _tamanho(pasta: Path) -> int:
     return sum(p.lstat().st_blocks * 512 for p in pasta.rglob("*"))
 
@@ -240,13 +279,17 @@ def test_make_curso_da_edicao_instala_abre_o_curso_e_roda_um_exercicio(edicao: P
     porta = porta_livre()
     log = tmp_path / "make-curso.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTEST_", "PYTHON"))}
-    env.update(JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"), PATH=os.pathsep.join(
+    # Uma pasta de execução do Jupyter de caminho longo demais para um soquete local (como num HOME
+    # comprido): o make curso tem de levar os soquetes para uma pasta curta, e o kernel iniciar.
+    runtime = tmp_path / ("pasta-de-execucao-com-um-nome-bem-comprido-" + "x" * 30)
+    env.update(JUPYTER_RUNTIME_DIR=str(runtime), PATH=os.pathsep.join(
         p for p in env["PATH"].split(os.pathsep) if not p.startswith(sys.prefix)))
     inicio = time.monotonic()
     with open(log, "wb") as saida:
-        servidor = subprocess.Popen(["make", "curso", f"PORTA={porta}", "JUPYTER_OPCOES=--no-browser"], cwd=edicao, env=env,
+        servidor = subprocess.Popen(["make", "curso", f"PYTHON={PYTHON_DA_EDICAO}", f"PORTA={porta}", "JUPYTER_OPCOES=--no-browser"], cwd=edicao, env=env,
                                     stdout=saida, stderr=subprocess.STDOUT, start_new_session=True)
     try:
+        token = ""
         url = _esperar_url(log, servidor, porta, prazo=900)
         instalacao = time.monotonic() - inicio
         # A URL impressa abre o sumário do curso, e /lab leva para lá também.
@@ -255,12 +298,17 @@ def test_make_curso_da_edicao_instala_abre_o_curso_e_roda_um_exercicio(edicao: P
         with urllib.request.urlopen(url, timeout=30) as resposta:
             assert resposta.status == 200 and "JupyterLab" in resposta.read().decode()
         base = f"http://127.0.0.1:{porta}"
-        kernel = _api(base, token, "POST", "/api/kernels")
+        try:
+            kernel = _api(base, token, "POST", "/api/kernels")
+        except urllib.error.HTTPError as erro:
+            raise AssertionError(f"o kernel não iniciou ({erro}):\n{log.read_text(errors='replace')[-4000:]}") from None
         fim = time.monotonic() + 60
         while _api(base, token, "GET", f"/api/kernels/{kernel['id']}")["execution_state"] == "starting":
             assert time.monotonic() < fim, "o kernel não iniciou em 60 s"
             time.sleep(0.5)
-        assert list((tmp_path / "rt").glob(f"kernel-{kernel['id']}-ipc-*")), "o kernel deveria usar soquetes ipc"
+        conexao = _arquivo_de_conexao(servidor.pid, kernel["id"])
+        assert json.loads(conexao.read_text())["transport"] == "ipc", "o kernel deveria usar soquetes locais (ipc)"
+        assert len(str(conexao)) < 60 and not str(conexao).startswith(str(runtime))
         _api(base, token, "DELETE", f"/api/kernels/{kernel['id']}")
     finally:
         arvore = []
