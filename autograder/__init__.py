@@ -1,5 +1,20 @@
-"""Ferramentas de correção do curso: a biblioteca que as células de teste importam e as do instrutor."""
+"""A biblioteca que as células de teste dos exercícios importam (as ferramentas do instrutor ficam
+em :mod:`autograder.instrutor`)."""
 
-from autograder.execucao import FalhaNoFilho, carregar, rodar_no_filho, verificar, verificar_igual
+from autograder import sondas
+from autograder.execucao import (
+    Execucao,
+    FalhaNoFilho,
+    Referencia,
+    carregar,
+    executar,
+    interpretar,
+    rodar_no_filho,
+    verificar,
+    verificar_igual,
+)
 
-__all__ = ["FalhaNoFilho", "carregar", "rodar_no_filho", "verificar", "verificar_igual"]
+__all__ = [
+    "Execucao", "FalhaNoFilho", "Referencia", "carregar", "executar", "interpretar", "rodar_no_filho",
+    "sondas", "verificar", "verificar_igual",
+]

@@ -1,31 +1,57 @@
-"""Roda o código do aluno num processo filho, com prazo, e traduz cada falha numa mensagem em português.
+"""Roda o código do aluno num processo à parte, com prazo, e traduz cada falha numa mensagem em português.
 
-É o que as células de teste dos exercícios usam. Tudo o que o código do aluno cria (filhos, netos,
-servidores de managers) é encerrado antes de a função voltar, aconteça o que acontecer.
+É o que as células de teste dos exercícios usam. Três garantias:
+
+- **o processo do teste não roda código do aluno**: :func:`carregar` confere a importação num processo
+  executor (com prazo) e devolve referências; :func:`rodar_no_filho` chama a função num executor e
+  recebe de volta só dados simples, lidos por um unpickler restrito (a lição da aula 08: nunca
+  desserialize com pickle o que um processo não confiável manda);
+- **o que o código do aluno imprime nunca derruba um teste**: stdout e stderr do executor e de todos
+  os seus filhos vão para um arquivo, e a célula mostra um trecho limitado, como informação, no stdout;
+- **nada sobrevive**: tudo o que o código do aluno criou (filhos, netos, servidores de managers, até
+  os que mudaram de sessão: todos herdam ``AUTOGRADER_MARCA``) é encerrado antes de a função voltar.
+
+Os prazos não decidem nota por sorte: quando nenhum processo do aluno usa CPU, troca um byte ou
+dorme (``time.sleep``) durante alguns segundos, nada mais pode acontecer — o teste é cortado na hora,
+como impasse, e a mensagem diz onde cada processo estava parado.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
+import io
+import json
 import multiprocessing
 import os
 import pickle
+import platform
+import shutil
 import signal
+import subprocess
 import sys
+import tempfile
 import time
-import traceback
 import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
 
+from autograder import _executor, sondas
+
 #: Variável de ambiente que escolhe o método de início (fork, spawn, forkserver) dos testes.
-VARIAVEL_METODO = "PROCESSOS_METODO"
+VARIAVEL_METODO = _executor.VARIAVEL_METODO
 #: Marca herdada por todos os processos criados pelo código do aluno, para achá-los mesmo órfãos.
-VARIAVEL_MARCA = "AUTOGRADER_MARCA"
+VARIAVEL_MARCA = _executor.VARIAVEL_MARCA
+#: Com esta variável (JSON: lista com o prefixo de um comando de isolamento), cada executor roda como
+#: ``prefixo + [python, "-m", "autograder._executor", FD]`` — o modo do corretor (nota de registro).
+VARIAVEL_EXECUTOR = "AUTOGRADER_EXECUTOR"
 #: Quanto esperar o processo terminar sozinho depois de devolver o resultado.
-PRAZO_PARA_TERMINAR = 3.0
+PRAZO_PARA_TERMINAR = 5.0
+#: Segundos sem nenhum sinal de vida (CPU, bytes lidos/escritos, sono) que caracterizam um impasse.
+OCIOSIDADE = 4.0
+#: Quanto da saída do código do aluno a célula mostra (começo e fim).
+LIMITE_SAIDA = 3000
 
 
 class FalhaNoFilho(AssertionError):
@@ -35,20 +61,96 @@ class FalhaNoFilho(AssertionError):
 def _metodo() -> str | None:
     metodo = os.environ.get(VARIAVEL_METODO) or None
     if metodo and metodo not in multiprocessing.get_all_start_methods():
-        raise ValueError(f"{VARIAVEL_METODO}={metodo!r} não existe neste sistema")
+        raise FalhaNoFilho(
+            f"{VARIAVEL_METODO}={metodo!r} não é um método de início deste sistema; use um de "
+            f"{', '.join(multiprocessing.get_all_start_methods())} (ou apague a variável)."
+        )
     return metodo
 
 
 # ---------------------------------------------------------------------------------------------
-# Carregar o módulo do aluno
+# Dados simples de volta: o unpickler restrito
+
+_PERMITIDOS = {
+    ("builtins", nome) for nome in (
+        "set", "frozenset", "complex", "bytearray", "range", "slice", "int", "float", "str", "bytes",
+        "list", "dict", "tuple", "bool",
+    )
+} | {("collections", nome) for nome in ("OrderedDict", "Counter", "defaultdict", "deque")}
 
 
-def carregar(nome_modulo: str):
-    """Importa (ou reimporta) o módulo que o aluno escreveu com ``%%writefile``.
+class _UnpicklerRestrito(pickle.Unpickler):
+    def find_class(self, modulo, nome):
+        if (modulo, nome) in _PERMITIDOS:
+            return super().find_class(modulo, nome)
+        raise _NaoSimples(f"{modulo}.{nome}")
 
-    Sempre lê o arquivo de novo: se o aluno corrigiu a célula e a rodou outra vez, a correção vale.
-    """
-    __tracebackhide__ = True  # o IPython não mostra este quadro ao aluno
+
+class _NaoSimples(Exception):
+    pass
+
+
+def carregar_seguro(dados: bytes):
+    """``pickle.loads`` que só aceita dados simples (números, textos, listas, tuplas, dicionários,
+    conjuntos): um objeto qualquer mandado por código não confiável não executa nada aqui."""
+    return _UnpicklerRestrito(io.BytesIO(dados)).load()
+
+
+# ---------------------------------------------------------------------------------------------
+# Referências ao módulo do aluno
+
+
+@dataclass(frozen=True)
+class Referencia:
+    """``modulo.nome`` do aluno, resolvido só dentro do executor. Chamar roda num executor (prazo 10 s)."""
+
+    modulo: str
+    nome: str
+
+    @property
+    def __name__(self) -> str:  # as mensagens usam o nome da função
+        return self.nome
+
+    def __call__(self, *args, **kwargs):
+        __tracebackhide__ = True
+        return rodar_no_filho(self, *args, prazo=10.0, **kwargs)
+
+
+class ModuloDoAluno:
+    """O que :func:`carregar` devolve: cada atributo é uma :class:`Referencia` ao módulo do aluno."""
+
+    def __init__(self, nome: str, pasta: str, nomes: dict[str, str]):
+        self.__dict__["_nome"] = nome
+        self.__dict__["_pasta"] = pasta
+        self.__dict__["_nomes"] = dict(nomes)
+
+    def __getattr__(self, nome: str):
+        __tracebackhide__ = True
+        if nome.startswith("__"):
+            raise AttributeError(nome)
+        if nome not in self._nomes:
+            raise FalhaNoFilho(
+                f"{self._nome}.py não define {nome}: a função tem de estar no módulo (na célula "
+                f"%%writefile {self._nome}.py), com este nome — uma função definida em outra célula do "
+                "notebook não existe para os processos filhos."
+            )
+        return Referencia(self._nome, nome)
+
+    def __setattr__(self, nome, valor):
+        raise AttributeError("o módulo do aluno é só para leitura nos testes")
+
+    def __dir__(self):
+        return sorted(self._nomes)
+
+    def __repr__(self) -> str:
+        return f"<módulo do aluno {self._nome} em {self._pasta}>"
+
+
+def carregar(nome_modulo: str, prazo: float = 15.0) -> ModuloDoAluno:
+    """Confere que ``nome_modulo.py`` (escrito pela célula ``%%writefile``) importa, num executor e
+    com prazo, e devolve um :class:`ModuloDoAluno`. Sempre lê o arquivo de novo: se o aluno corrigiu a
+    célula e a rodou outra vez, a correção vale. O processo que chama não importa o código do aluno."""
+    __tracebackhide__ = True
     pasta = Path.cwd()
     arquivo = pasta / f"{nome_modulo}.py"
     if not arquivo.exists():
@@ -56,58 +158,32 @@ def carregar(nome_modulo: str):
             f"o módulo {nome_modulo}.py não existe na pasta {pasta}: rode a célula que começa com "
             f"%%writefile {nome_modulo}.py antes dos testes"
         )
-    if str(pasta) not in sys.path:
-        sys.path.insert(0, str(pasta))
-    # Um .pyc antigo com o mesmo tamanho e segundo de modificação seria reaproveitado: apagamos.
-    for velho in (pasta / "__pycache__").glob(f"{nome_modulo}.*.pyc"):
-        with contextlib.suppress(OSError):
-            velho.unlink()
-    importlib.invalidate_caches()
-    try:
-        if nome_modulo in sys.modules:
-            return importlib.reload(sys.modules[nome_modulo])
-        return importlib.import_module(nome_modulo)
-    except SyntaxError as erro:
+    execucao = _rodar({"tipo": "importar", "modulo": nome_modulo}, f"importar {nome_modulo}.py", prazo)
+    resposta = execucao.resposta
+    if resposta is None:
+        if execucao.estourou:
+            motivo = (f"ficou bloqueado (impasse: {OCIOSIDADE:g} s sem nenhum sinal de vida){execucao.diagnostico}"
+                      if execucao.impasse else f"não terminou em {prazo:g} s")
+            raise FalhaNoFilho(
+                f"importar {nome_modulo}.py {motivo}.\nO código no "
+                "nível do módulo roda ao importar (e de novo em cada filho, com spawn/forkserver): ali só "
+                "devem ficar import, constantes, def e class. Ponha o resto dentro de uma função ou de "
+                'if __name__ == "__main__":.' + execucao.saida_mostrada()
+            )
+        raise FalhaNoFilho(f"importar {nome_modulo}.py: {_descrever_saida(execucao.codigo_saida)}." + execucao.saida_mostrada())
+    if resposta[0] == "sintaxe":
+        _, linha, msg, texto = resposta
+        raise FalhaNoFilho(f"erro de sintaxe em {nome_modulo}.py, linha {linha}: {msg}\n    {texto}")
+    if resposta[0] == "excecao":
+        _, classe, mensagem, rastro, _origem = resposta[:5]
+        if classe == "NotImplementedError":
+            raise FalhaNoFilho(
+                f"Exercício ainda não resolvido: {nome_modulo}.py levanta NotImplementedError ao ser importado"
+            )
         raise FalhaNoFilho(
-            f"erro de sintaxe em {nome_modulo}.py, linha {erro.lineno}: {erro.msg}\n    {(erro.text or '').strip()}"
-        ) from None
-    except NotImplementedError:
-        raise FalhaNoFilho(
-            f"Exercício ainda não resolvido: {nome_modulo}.py levanta NotImplementedError ao ser importado"
-        ) from None
-    except Exception as erro:  # noqa: BLE001 - qualquer erro ao importar é do aluno
-        raise FalhaNoFilho(
-            f"importar {nome_modulo}.py falhou: {type(erro).__name__}: {erro}\n{_rastro(erro.__traceback__)}"
-        ) from None
-
-
-# ---------------------------------------------------------------------------------------------
-# O que roda no filho
-
-
-def _executar(conexao, funcao, args, kwargs, marca) -> None:
-    os.environ[VARIAVEL_MARCA] = marca
-    try:
-        resultado = funcao(*args, **kwargs)
-    except BaseException as erro:  # noqa: BLE001 - tudo volta ao pai como mensagem
-        conexao.send(("excecao", type(erro).__name__, str(erro), _rastro(erro.__traceback__)))
-        return
-    try:
-        conexao.send(("ok", resultado))
-    except Exception as erro:  # noqa: BLE001
-        conexao.send(("nao_serializavel", type(resultado).__name__, f"{type(erro).__name__}: {erro}"))
-
-
-def _rastro(tb) -> str:
-    """As linhas do traceback que são do aluno (sem a biblioteca padrão nem este módulo)."""
-    ignorar = (os.path.dirname(os.__file__), os.path.dirname(__file__), "site-packages")
-    linhas = []
-    for quadro in traceback.extract_tb(tb):
-        if quadro.filename.startswith(ignorar) or "site-packages" in quadro.filename:
-            continue
-        nome = os.path.basename(quadro.filename)
-        linhas.append(f"    {nome}, linha {quadro.lineno}, em {quadro.name}: {(quadro.line or '').strip()}")
-    return "\n".join(linhas[-6:])
+            f"importar {nome_modulo}.py falhou: {classe}: {mensagem}\n{_formatar_rastro(rastro)}" + execucao.saida_mostrada()
+        )
+    return ModuloDoAluno(nome_modulo, str(pasta), resposta[1])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -115,12 +191,19 @@ def _rastro(tb) -> str:
 
 
 def _ajudantes_do_multiprocessing(proc: psutil.Process) -> bool:
-    """O servidor do forkserver e o rastreador de recursos deste processo: infraestrutura, não do aluno."""
+    """O servidor do forkserver e o rastreador de recursos: infraestrutura, não do aluno. Um filho
+    que o forkserver criou (fork sem exec) herda a linha de comando do servidor, mas é do aluno: o
+    que o distingue é ter um forkserver como pai."""
     try:
         linha = " ".join(proc.cmdline())
+        if "multiprocessing.resource_tracker" in linha:
+            return True
+        if "multiprocessing.forkserver" not in linha:
+            return False
+        pai = proc.parent()
+        return pai is None or "multiprocessing.forkserver" not in " ".join(pai.cmdline())
     except psutil.Error:
         return False
-    return "multiprocessing.resource_tracker" in linha or "multiprocessing.forkserver" in linha
 
 
 def _descendentes() -> dict[int, psutil.Process]:
@@ -152,14 +235,6 @@ def _vivos(processos) -> list[psutil.Process]:
     return restantes
 
 
-def _encerrar(processos) -> None:
-    processos = list(processos)
-    for proc in processos:
-        with contextlib.suppress(psutil.Error):
-            proc.kill()
-    psutil.wait_procs(processos, timeout=5)
-
-
 class _Arvore:
     """Acompanha todos os processos que o código do aluno criou, para poder encerrá-los."""
 
@@ -181,8 +256,6 @@ class _Arvore:
             return False
 
     def vivos(self, excluir: int | None = None, ajudantes: bool = True) -> list[psutil.Process]:
-        """Os processos do aluno ainda vivos; ``ajudantes=False`` ignora forkservers e rastreadores
-        de recursos criados por ele (eles terminam sozinhos logo depois do processo que os criou)."""
         self.observar()
         todos = {**self.vistos, **_marcados(self.marca)}
         todos.pop(excluir, None)
@@ -191,15 +264,404 @@ class _Arvore:
         return _vivos(todos.values())
 
     def encerrar(self) -> None:
-        _encerrar(self.vivos())
+        processos = self.vivos()
+        for proc in processos:
+            with contextlib.suppress(psutil.Error):
+                proc.kill()
+        psutil.wait_procs(processos, timeout=5)
+
+
+# ---------------------------------------------------------------------------------------------
+# Impasse: nenhum sinal de vida
+
+
+# Números das chamadas de sistema em que um processo espera (por arquitetura): dormir, esperar com
+# prazo (o argumento de tempo diz se há prazo) ou esperar sem prazo.
+_CHAMADAS = {
+    "x86_64": {"sono": {35, 230}, "futex": {202}, "poll": {7}, "ppoll": {271}, "select": {23, 270},
+               "epoll": {232, 281, 441}},
+    "aarch64": {"sono": {101, 115}, "futex": {98}, "poll": set(), "ppoll": {73}, "select": {72},
+                "epoll": {22, 441}},
+}.get(platform.machine())
+_ESPERAS = {
+    "futex": "esperando uma trava, um semáforo, uma condição ou uma fila (get/acquire/wait)",
+    "pipe_read": "esperando dados num pipe (recv/get)",
+    "unix_stream": "esperando dados num soquete (recv/get de um manager)",
+    "sk_wait": "esperando dados num soquete (recv/get de um manager)",
+    "tcp": "esperando dados num soquete (recv/get de um manager)",
+    "poll": "esperando dados (poll/select: um recv/get/wait ou uma conexão)",
+    "select": "esperando dados (poll/select: um recv/get/wait ou uma conexão)",
+    "wait": "esperando um processo terminar (join)",
+    "accept": "esperando uma conexão (accept)",
+}
+
+
+def _ler(caminho: str) -> str:
+    try:
+        with open(caminho) as arq:
+            return arq.read().strip()
+    except OSError:
+        return ""
+
+
+def _thread_pode_acordar(pid: int, tid: str) -> bool:
+    """A thread dorme (time.sleep) ou espera com prazo? Então ainda pode acontecer algo sozinho.
+    Na dúvida (arquitetura desconhecida, /proc ilegível), responde que sim: nunca um falso impasse."""
+    if _CHAMADAS is None:
+        return True
+    if "nanosleep" in _ler(f"/proc/{pid}/task/{tid}/wchan"):
+        return True
+    campos = _ler(f"/proc/{pid}/task/{tid}/syscall").split()
+    if not campos or not campos[0].lstrip("-").isdigit():
+        return True  # "running", ou ilegível
+    numero = int(campos[0])
+    if numero < 0:
+        return False  # não está numa chamada de sistema: parada por outro motivo
+    args = [int(x, 16) for x in campos[1:7]] if len(campos) >= 7 else [0] * 6
+    c = _CHAMADAS
+    if numero in c["sono"]:
+        return True
+    if numero in c["futex"]:
+        return args[3] != 0  # ponteiro do prazo
+    if numero in c["poll"] or numero in c["epoll"]:
+        prazo = args[2] if numero in c["poll"] else args[3]
+        return prazo & 0xFFFFFFFF not in (0xFFFFFFFF,)  # -1 = sem prazo
+    if numero in c["ppoll"]:
+        return args[2] != 0
+    if numero in c["select"]:
+        return args[4] != 0
+    return False  # read, recv, accept, wait4...: sem prazo
+
+
+def _pode_acordar(pid: int) -> bool:
+    try:
+        tarefas = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return True
+    return any(_thread_pode_acordar(pid, tid) for tid in tarefas)
+
+
+def _onde_espera(proc: psutil.Process) -> str:
+    wchan = _ler(f"/proc/{proc.pid}/wchan")
+    for chave, texto in _ESPERAS.items():
+        if chave in wchan:
+            return texto
+    return f"parado ({wchan})" if wchan and wchan != "0" else "parado"
+
+
+class _Vigia:
+    """Mede sinais de vida da árvore: CPU, bytes de E/S e sono. Só em Linux (/proc)."""
+
+    def __init__(self):
+        self.ativo = sys.platform.startswith("linux")
+        self.anterior: dict[int, tuple] = {}
+        self.ultimo_sinal = time.monotonic()
+
+    def amostrar(self, processos: list[psutil.Process]) -> None:
+        if not self.ativo:
+            return
+        agora = time.monotonic()
+        atual, vivo = {}, False
+        for proc in processos:
+            try:
+                with proc.oneshot():
+                    estado = proc.status()
+                    cpu = proc.cpu_times()
+                    io_ = proc.io_counters()
+                marca = (cpu.user + cpu.system, io_.read_chars + io_.write_chars)
+            except (psutil.Error, OSError, AttributeError):
+                vivo = True  # nascendo ou morrendo: é movimento
+                continue
+            atual[proc.pid] = marca
+            if estado not in (psutil.STATUS_SLEEPING, psutil.STATUS_ZOMBIE) or self.anterior.get(proc.pid) != marca:
+                vivo = True
+            elif _pode_acordar(proc.pid):
+                vivo = True
+        if set(atual) != set(self.anterior):
+            vivo = True
+        self.anterior = atual
+        if vivo or not processos:
+            self.ultimo_sinal = agora
+
+    def parado_ha(self) -> float:
+        return time.monotonic() - self.ultimo_sinal if self.ativo else 0.0
+
+
+def _diagnostico(processos: list[psutil.Process], pid_executor: int | None, nome: str) -> str:
+    linhas = []
+    for proc in processos[:8]:
+        try:
+            quem = "o executor do teste" if proc.pid == pid_executor else f"o processo {proc.name()} (pid {proc.pid})"
+            linhas.append(f"    {quem}: {_onde_espera(proc)}")
+        except psutil.Error:
+            continue
+    return ("\nOnde cada processo estava:\n" + "\n".join(linhas)) if linhas else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Uma execução
+
+
+@dataclass
+class Execucao:
+    """O que aconteceu numa chamada: a resposta, a saída capturada e por que terminou."""
+
+    nome: str
+    resposta: tuple | None = None
+    estourou: bool = False
+    impasse: bool = False
+    codigo_saida: int | None = None
+    saida: str = ""
+    saida_bytes: int = 0
+    pid_executor: int | None = None
+    sobras: int = 0
+    diagnostico: str = ""
+    segundos: float = 0.0
+    sondas: dict = field(default_factory=dict)
+
+    @property
+    def resultado(self):
+        return self.resposta[1] if self.resposta and self.resposta[0] == "ok" else None
+
+    def saida_mostrada(self) -> str:
+        if not self.saida.strip():
+            return ""
+        cortado = f" (mostrando parte de {self.saida_bytes} bytes)" if self.saida_bytes > len(self.saida.encode()) else ""
+        return f"\n--- o que o seu código imprimiu{cortado} ---\n{self.saida.rstrip()}"
+
+
+def _ler_saida(caminho: Path) -> tuple[str, int]:
+    try:
+        tamanho = caminho.stat().st_size
+    except OSError:
+        return "", 0
+    with open(caminho, "rb") as arq:
+        if tamanho <= LIMITE_SAIDA:
+            return arq.read().decode("utf-8", "replace"), tamanho
+        comeco = arq.read(LIMITE_SAIDA * 2 // 3).decode("utf-8", "replace")
+        arq.seek(tamanho - LIMITE_SAIDA // 3)
+        fim = arq.read().decode("utf-8", "replace")
+    return f"{comeco}\n[... {tamanho - LIMITE_SAIDA} bytes cortados ...]\n{fim}", tamanho
+
+
+def _pasta_de_trabalho() -> Path:
+    """Onde ficam a saída capturada e os diários das sondas: visível ao executor mesmo no sandbox."""
+    if os.environ.get(VARIAVEL_EXECUTOR):
+        base = Path.cwd() / ".autograder"
+        base.mkdir(exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix="exec-", dir=base))
+    return Path(tempfile.mkdtemp(prefix="autograder-"))
+
+
+def _rodar(pedido: dict, nome: str, prazo: float) -> Execucao:
+    """Roda um pedido num executor, vigiando a árvore; devolve a Execucao (sem levantar)."""
+    marca = uuid.uuid4().hex
+    trabalho = _pasta_de_trabalho()
+    (trabalho / "sondas").mkdir()
+    pedido = {
+        **pedido,
+        "pasta": str(Path.cwd()),
+        "marca": marca,
+        "metodo": _metodo(),
+        "saida": str(trabalho / "saida.txt"),
+        "registro": str(trabalho / "sondas"),
+    }
+    execucao = Execucao(nome=nome)
+    arvore = _Arvore(marca)
+    vigia = _Vigia()
+    inicio = time.monotonic()
+    prefixo = os.environ.get(VARIAVEL_EXECUTOR)
+    try:
+        with warnings_para_stdout():
+            if prefixo is not None:
+                executor = _ExecutorComando(json.loads(prefixo), pedido)
+            else:
+                executor = _ExecutorMultiprocessing(pedido)
+        execucao.pid_executor = executor.pid
+        fim = inicio + prazo
+        while True:
+            arvore.observar()
+            dados = executor.resposta(0.05)
+            if dados is not None:
+                break
+            if not executor.vivo():
+                dados = executor.resposta(0.3)
+                break
+            if time.monotonic() >= fim:
+                execucao.estourou = True
+                break
+            vigia.amostrar(arvore.vivos())
+            if vigia.parado_ha() >= OCIOSIDADE:
+                execucao.estourou = execucao.impasse = True
+                break
+        if execucao.estourou:
+            vivos = arvore.vivos(ajudantes=False)
+            execucao.diagnostico = _diagnostico(vivos, executor.pid, nome) if execucao.impasse else ""
+        if dados:
+            try:
+                execucao.resposta = carregar_seguro(dados)
+            except _NaoSimples as erro:
+                execucao.resposta = ("nao_serializavel", str(erro), "não é um dado simples", {})
+            except Exception as erro:  # noqa: BLE001 - bytes corrompidos por quem escreveu no canal
+                execucao.resposta = ("corrompida", f"{type(erro).__name__}: {erro}")
+            if execucao.resposta and execucao.resposta[0] in ("ok", "excecao", "nao_serializavel") and isinstance(execucao.resposta[-1], dict):
+                execucao.sondas = execucao.resposta[-1]
+            # Depois da resposta, o executor tem de terminar sozinho e sem deixar ninguém vivo.
+            executor.esperar(PRAZO_PARA_TERMINAR)
+            limite = time.monotonic() + 2.0
+            restantes = arvore.vivos(excluir=executor.pid, ajudantes=False)
+            while restantes and not executor.vivo() and time.monotonic() < limite:
+                time.sleep(0.05)
+                restantes = arvore.vivos(excluir=executor.pid, ajudantes=False)
+            execucao.sobras = len(restantes) or (1 if executor.vivo() else 0)
+        else:
+            executor.esperar(0.5)
+        execucao.codigo_saida = executor.codigo()
+    finally:
+        arvore.encerrar()
+        executor_local = locals().get("executor")
+        if executor_local is not None:
+            executor_local.encerrar()
+        execucao.segundos = time.monotonic() - inicio
+        execucao.saida, execucao.saida_bytes = _ler_saida(trabalho / "saida.txt")
+        shutil.rmtree(trabalho, ignore_errors=True)
+    return execucao
+
+
+@contextlib.contextmanager
+def warnings_para_stdout():
+    """Avisos (DeprecationWarning do fork com threads, no 3.12+) vão para o stdout: num teste, o
+    stderr de uma célula conta como falha no nbgrader."""
+    import warnings
+
+    anterior = warnings.showwarning
+
+    def mostrar(mensagem, categoria, arquivo, linha, file=None, line=None):
+        print(f"aviso: {categoria.__name__}: {mensagem}", file=sys.stdout)
+
+    warnings.showwarning = mostrar
+    try:
+        yield
+    finally:
+        warnings.showwarning = anterior
+
+
+class _ExecutorMultiprocessing:
+    def __init__(self, pedido: dict):
+        ctx = multiprocessing.get_context(pedido["metodo"])
+        self._receber, enviar = ctx.Pipe(duplex=False)
+        self._processo = ctx.Process(target=_executor.principal_multiprocessing, args=(enviar, pedido),
+                                     name=f"executor-{pedido.get('modulo') or 'teste'}")
+        try:
+            self._processo.start()
+        except (pickle.PicklingError, AttributeError, TypeError) as erro:
+            raise FalhaNoFilho(
+                f"não consegui mandar a função ou seus argumentos ao processo filho (pickle): {erro}. "
+                "Funções que rodam em filhos precisam estar num módulo, no nível de cima."
+            ) from None
+        finally:
+            enviar.close()
+        self.pid = self._processo.pid
+
+    def resposta(self, espera: float) -> bytes | None:
+        try:
+            if self._receber.poll(espera):
+                return self._receber.recv_bytes()
+        except (EOFError, OSError):
+            return None
+        return None
+
+    def vivo(self) -> bool:
+        return self._processo.is_alive()
+
+    def esperar(self, prazo: float) -> None:
+        self._processo.join(timeout=prazo)
+
+    def codigo(self) -> int | None:
+        return self._processo.exitcode
+
+    def encerrar(self) -> None:
+        if self._processo.is_alive():
+            self._processo.kill()
+        with contextlib.suppress(AssertionError, ValueError):
+            self._processo.join(timeout=5)
+        self._receber.close()
+
+
+class _ExecutorComando:
+    """O executor atrás de um prefixo de isolamento: ``prefixo + [python, -m, autograder._executor, FD]``."""
+
+    def __init__(self, prefixo: list[str], pedido: dict):
+        leitura, escrita = os.pipe()
+        os.set_inheritable(escrita, True)
+        comando = [*prefixo, sys.executable, "-m", "autograder._executor", str(escrita)]
+        try:
+            self._processo = subprocess.Popen(
+                comando, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                pass_fds=(escrita,), cwd=pedido["pasta"],
+            )
+        finally:
+            os.close(escrita)
+        self.pid = self._processo.pid
+        self._leitura = os.fdopen(leitura, "rb", buffering=0)
+        self._buffer = b""
+        self._fechado = False
+        try:
+            self._processo.stdin.write(pickle.dumps(pedido))
+            self._processo.stdin.close()
+        except (BrokenPipeError, OSError, pickle.PicklingError, TypeError, AttributeError) as erro:
+            self.encerrar()
+            raise FalhaNoFilho(f"não consegui mandar a função ou seus argumentos ao executor: {erro}") from None
+
+    def resposta(self, espera: float) -> bytes | None:
+        import select
+
+        fim = time.monotonic() + espera
+        while not self._fechado:
+            restante = max(0.0, fim - time.monotonic())
+            prontos, _, _ = select.select([self._leitura], [], [], restante)
+            if not prontos:
+                break
+            pedaco = self._leitura.read(1 << 16)
+            if not pedaco:
+                self._fechado = True
+                break
+            self._buffer += pedaco
+            if len(self._buffer) >= 8:
+                tamanho = int.from_bytes(self._buffer[:8], "big")
+                if len(self._buffer) >= 8 + tamanho:
+                    return self._buffer[8 : 8 + tamanho]
+            if len(self._buffer) > 256 * 1024 * 1024:
+                self._fechado = True
+                break
+        return None
+
+    def vivo(self) -> bool:
+        return self._processo.poll() is None
+
+    def esperar(self, prazo: float) -> None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._processo.wait(timeout=prazo)
+
+    def codigo(self) -> int | None:
+        return self._processo.poll()
+
+    def encerrar(self) -> None:
+        if self._processo.poll() is None:
+            self._processo.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._processo.wait(timeout=5)
+        self._leitura.close()
 
 
 # ---------------------------------------------------------------------------------------------
 # A função que os testes chamam
 
 
-def _conferir_serializavel(funcao) -> None:
-    __tracebackhide__ = True  # o IPython não mostra este quadro ao aluno
+def _conferir_funcao(funcao) -> None:
+    __tracebackhide__ = True
+    if isinstance(funcao, Referencia):
+        return
     nome = getattr(funcao, "__qualname__", repr(funcao))
     modulo = getattr(funcao, "__module__", None)
     if "<lambda>" in nome:
@@ -232,123 +694,145 @@ def _descrever_saida(codigo: int | None) -> str:
     return f"o processo terminou de repente com código de saída {codigo} (os._exit? sys.exit?)"
 
 
+#: Explicações calculadas a partir do tipo da exceção (só acrescentam; a mensagem real vem antes).
+_EXPLICACOES = {
+    "_queue.Empty": "um get(timeout=...) esperou o prazo inteiro e a fila continuou vazia: ninguém pôs o "
+                    "item esperado (ou o pôs em outra fila)",
+    "queue.Empty": "um get(timeout=...) esperou o prazo inteiro e a fila continuou vazia: ninguém pôs o "
+                   "item esperado (ou o pôs em outra fila)",
+    "queue.Full": "um put numa fila cheia esperou o prazo inteiro",
+    "EOFError": "a leitura encontrou o fim: o outro lado fechou a conexão (ou não havia entrada para input())",
+    "BrokenPipeError": "o outro lado do pipe/conexão já tinha fechado",
+    "TimeoutError": "uma espera com prazo terminou sem o que esperava",
+    "threading.BrokenBarrierError": "a barreira foi quebrada: alguém desistiu (prazo) ou não chegou",
+    "multiprocessing.context.AuthenticationError": "a chave (authkey) não confere",
+    "ConnectionRefusedError": "não há servidor escutando nesse endereço",
+    "RecursionError": "recursão sem fim",
+    "NameError": "um nome usado no módulo não existe nele — uma função definida numa célula do notebook "
+                 "não existe para o módulo nem para os processos filhos",
+    "PicklingError": "um objeto não pôde ir para outro processo por pickle",
+    "_pickle.PicklingError": "um objeto não pôde ir para outro processo por pickle (função de célula? lambda?)",
+}
+
+
+def _formatar_rastro(rastro) -> str:
+    return "\n".join(f"    {arq}, linha {linha}, em {func}: {codigo}" for arq, linha, func, codigo in rastro)
+
+
+def _texto_da_excecao(nome: str, resposta: tuple) -> str:
+    _, classe, mensagem, rastro, origem = resposta[:5]
+    if classe == "NotImplementedError" and (not mensagem or "não resolvido" in mensagem or mensagem == "Exercício ainda não resolvido"):
+        onde = f"\n{_formatar_rastro(rastro)}" if rastro else ""
+        return ("Exercício ainda não resolvido: o código chegou a um raise NotImplementedError. Escreva sua "
+                f"solução no lugar dele e rode a célula %%writefile de novo.{onde}")
+    if classe == "SystemExit":
+        return f"{nome} chamou sys.exit({mensagem}): uma função chamada pelo teste deve devolver o resultado, não encerrar o processo." + (
+            f"\n{_formatar_rastro(rastro)}" if rastro else "")
+    texto = f"{nome} levantou {classe}"
+    if mensagem:
+        texto += f": {mensagem}"
+    else:
+        onde = rastro[-1] if rastro else origem
+        if onde:
+            texto += f" (sem mensagem), na chamada {onde[3] or '?'} ({onde[0]}, linha {onde[1]})"
+        else:
+            texto += " (sem mensagem)"
+    explicacao = _EXPLICACOES.get(classe) or _EXPLICACOES.get(classe.rsplit(".", 1)[-1])
+    if explicacao:
+        texto += f"\n  → {explicacao}."
+    if rastro:
+        texto += f"\n{_formatar_rastro(rastro)}"
+    return texto
+
+
+def executar(funcao, *args, prazo: float = 5.0, **kwargs) -> Execucao:
+    """Roda ``funcao(*args, **kwargs)`` num executor e devolve a :class:`Execucao` (sem levantar por
+    falhas do aluno: quem chama decide). As sondas em ``args``/``kwargs`` voltam preenchidas."""
+    __tracebackhide__ = True
+    _conferir_funcao(funcao)
+    nome = getattr(funcao, "__name__", None) or getattr(funcao, "nome", None) or repr(funcao)
+    alvo = ("referencia", funcao.modulo, funcao.nome) if isinstance(funcao, Referencia) else funcao
+    pedido = {"tipo": "chamar", "funcao": alvo, "args": list(args), "kwargs": dict(kwargs),
+              "modulo": funcao.modulo if isinstance(funcao, Referencia) else None}
+    execucao = _rodar(pedido, nome, prazo)
+    for sonda in sondas.sondas_em([args, kwargs]):
+        eventos, final, descartados = execucao.sondas.get(sonda.ident, ([], None, 0))
+        sonda._preencher(eventos, final, descartados)
+    return execucao
+
+
 def rodar_no_filho(funcao, *args, prazo: float = 5.0, **kwargs):
-    """Roda ``funcao(*args, **kwargs)`` num processo filho e devolve o que ela devolver.
+    """Roda ``funcao(*args, **kwargs)`` num processo executor e devolve o que ela devolver.
 
-    Levanta :class:`FalhaNoFilho` com uma explicação em português quando a função levanta uma
-    exceção, passa de ``prazo`` segundos ("travou"), mata o processo, não pode ir ao filho por pickle
-    ou deixa processos vivos ao terminar. Nada que ela criou sobrevive a esta chamada.
+    Levanta :class:`FalhaNoFilho` com uma explicação em português, calculada do que aconteceu: a
+    exceção (com as linhas do aluno), um impasse (e onde cada processo esperava), o prazo estourado,
+    o processo que morreu, um resultado que não é dado simples, processos deixados vivos. O que o
+    código imprimiu aparece no stdout da célula, limitado. Nada do que ele criou sobrevive.
     """
-    __tracebackhide__ = True  # o IPython não mostra este quadro ao aluno
-    _conferir_serializavel(funcao)
-    nome = getattr(funcao, "__name__", repr(funcao))
-    ctx = multiprocessing.get_context(_metodo())
-    marca = uuid.uuid4().hex
-    arvore = _Arvore(marca)
-    receber, enviar = ctx.Pipe(duplex=False)
-    processo = ctx.Process(target=_executar, args=(enviar, funcao, args, kwargs, marca), name=f"teste-{nome}")
-    try:
-        try:
-            processo.start()
-        except (pickle.PicklingError, AttributeError, TypeError) as erro:
+    __tracebackhide__ = True
+    execucao = executar(funcao, *args, prazo=prazo, **kwargs)
+    mostrar_saida(execucao)
+    return interpretar(execucao, prazo)
+
+
+def mostrar_saida(execucao: Execucao) -> None:
+    texto = execucao.saida_mostrada()
+    if texto:
+        print(texto.lstrip("\n"), file=sys.stdout, flush=True)
+
+
+def interpretar(execucao: Execucao, prazo: float):
+    """O resultado da execução, ou a :class:`FalhaNoFilho` que explica o que deu errado."""
+    __tracebackhide__ = True
+    nome, resposta = execucao.nome, execucao.resposta
+    sobras = (f"\n  (além disso, {execucao.sobras} processo(s) criados pelo código ficaram vivos e foram "
+              "encerrados pelo teste)") if execucao.sobras else ""
+    if resposta is None:
+        if execucao.impasse:
             raise FalhaNoFilho(
-                f"não consegui mandar {nome} ou seus argumentos ao processo filho (pickle): {erro}. "
-                "Funções que rodam em filhos precisam estar no módulo, no nível de cima."
-            ) from None
-        enviar.close()
-        resposta, estourou = _esperar_resposta(processo, receber, arvore, prazo)
-        if resposta is None:
-            if estourou:
-                raise FalhaNoFilho(
-                    f"{nome} travou: não terminou em {prazo:g} s. Provavelmente um impasse (dois lados "
-                    "esperando um pelo outro: um get/recv/join/acquire que nunca é atendido) ou um laço sem fim."
-                )
-            processo.join(timeout=5)
-            raise FalhaNoFilho(f"{nome}: {_descrever_saida(processo.exitcode)} antes de devolver um resultado.")
-        _conferir_fim(processo, arvore, nome)
-        return _interpretar(resposta, nome)
-    finally:
-        arvore.encerrar()
-        if processo.is_alive():
-            processo.kill()
-        with contextlib.suppress(AssertionError, ValueError):
-            processo.join(timeout=5)
-        receber.close()
-
-
-def _esperar_resposta(processo, receber, arvore: _Arvore, prazo: float):
-    """Devolve (resposta, estourou_o_prazo); resposta é None quando nada chegou."""
-    __tracebackhide__ = True  # o IPython não mostra este quadro ao aluno
-    fim = time.monotonic() + prazo
-    while True:
-        arvore.observar()
-        restante = fim - time.monotonic()
-        if restante <= 0:
-            return None, True
-        try:
-            if receber.poll(min(0.05, restante)):
-                return receber.recv(), False
-        except (EOFError, OSError):
-            return None, False  # o filho fechou o pipe: terminou sem responder
-        if not processo.is_alive():
-            # O filho morreu; se escreveu algo antes, ainda está no pipe.
-            try:
-                return (receber.recv() if receber.poll(0.2) else None), False
-            except (EOFError, OSError):
-                return None, False
-
-
-def _conferir_fim(processo, arvore: _Arvore, nome: str) -> None:
-    """Depois da resposta, o processo tem de terminar sozinho e sem deixar ninguém vivo."""
-    __tracebackhide__ = True  # o IPython não mostra este quadro ao aluno
-    processo.join(timeout=PRAZO_PARA_TERMINAR)
-    # Os que estão terminando (um servidor de manager encerrado pelo finalizador) têm um instante.
-    fim = time.monotonic() + 2.0
-    restantes = arvore.vivos(excluir=processo.pid, ajudantes=False)
-    while restantes and not processo.is_alive() and time.monotonic() < fim:
-        time.sleep(0.05)
-        restantes = arvore.vivos(excluir=processo.pid, ajudantes=False)
-    if processo.is_alive() or restantes:
-        quantos = len(restantes)
-        raise FalhaNoFilho(
-            f"{nome} devolveu o resultado, mas deixou {quantos} processo(s) vivo(s) ao terminar: "
-            "faltou join() (ou terminate()) nos processos que você criou, ou shutdown() num manager?"
-        )
-
-
-def _interpretar(resposta, nome: str):
-    __tracebackhide__ = True  # o IPython não mostra este quadro ao aluno
+                f"{nome} ficou bloqueado: durante {OCIOSIDADE:g} s nenhum processo usou CPU, trocou dados ou "
+                "dormiu — um impasse (alguém espera por algo que ninguém vai fazer: um get/recv/join/acquire/"
+                f"wait que nunca é atendido).{execucao.diagnostico}"
+            )
+        if execucao.estourou:
+            raise FalhaNoFilho(
+                f"{nome} não terminou em {prazo:g} s. Os processos continuavam trabalhando (usando CPU ou "
+                "dormindo): um laço sem fim, ou trabalho demais para o prazo?"
+            )
+        raise FalhaNoFilho(f"{nome}: {_descrever_saida(execucao.codigo_saida)} antes de devolver um resultado.")
     tipo = resposta[0]
-    if tipo == "ok":
-        return resposta[1]
+    if tipo == "falta":
+        raise FalhaNoFilho(
+            f"{resposta[1]}.py não define {resposta[2]}: a função tem de estar no módulo (na célula "
+            f"%%writefile), com este nome."
+        )
+    if tipo == "excecao":
+        raise FalhaNoFilho(_texto_da_excecao(nome, resposta) + sobras)
     if tipo == "nao_serializavel":
         raise FalhaNoFilho(
-            f"{nome} devolveu um {resposta[1]}, que não pode voltar ao processo do teste ({resposta[2]}). "
-            "Devolva dados simples: números, strings, listas, dicionários, tuplas."
+            f"{nome} devolveu um objeto que não é dado simples ({resposta[1]}: {resposta[2]}). "
+            "Devolva dados simples: números, strings, listas, dicionários, tuplas." + sobras
         )
-    _, classe, mensagem, rastro = resposta
-    if classe == "NotImplementedError":
-        onde = f"\n{rastro}" if rastro else ""
+    if tipo != "ok":
+        raise FalhaNoFilho(f"{nome}: a resposta do processo chegou corrompida ({resposta[1:]}).")
+    if execucao.sobras:
         raise FalhaNoFilho(
-            "Exercício ainda não resolvido: o código chegou a um raise NotImplementedError. Escreva sua "
-            f"solução no lugar dele e rode a célula %%writefile de novo.{onde}"
+            f"{nome} devolveu o resultado, mas deixou {execucao.sobras} processo(s) vivo(s) ao terminar: "
+            "faltou join() (ou terminate()) nos processos que você criou, ou shutdown() num manager?"
         )
-    texto = f"{nome} levantou {classe}: {mensagem}"
-    if rastro:
-        texto += f"\n{rastro}"
-    raise FalhaNoFilho(texto)
+    return resposta[1]
 
 
 def verificar_igual(obtido, esperado, dica: str = "") -> None:
     """Falha com 'esperava X, recebi Y' (e a dica) quando os dois diferem."""
-    __tracebackhide__ = True  # o IPython não mostra este quadro ao aluno
+    __tracebackhide__ = True
     if obtido != esperado:
         raise FalhaNoFilho(f"esperava {esperado!r}, recebi {obtido!r}" + (f": {dica}" if dica else ""))
 
 
 def verificar(condicao: bool, mensagem: str) -> None:
     """Falha com ``mensagem`` quando ``condicao`` é falsa."""
-    __tracebackhide__ = True  # o IPython não mostra este quadro ao aluno
+    __tracebackhide__ = True
     if not condicao:
         raise FalhaNoFilho(mensagem)
 

@@ -67,3 +67,119 @@ def cria_e_espera_filhos(n):
     for p in filhos:
         p.join()
     return [p.exitcode for p in filhos]
+
+
+def imprime_muito(n_bytes):
+    """Imprime no stdout e no stderr, no processo e num filho."""
+    import sys
+
+    print("linha do stdout")
+    print("linha do stderr", file=sys.stderr)
+    p = multiprocessing.Process(target=_imprime_filho, args=(n_bytes,))
+    p.start()
+    p.join()
+    return "ok"
+
+
+def _imprime_filho(n_bytes):
+    import sys
+
+    sys.stderr.write("x" * n_bytes + "\nfim do filho\n")
+
+
+def dorme_e_devolve(segundos):
+    """Um processo lento mas correto: um filho dorme e o pai espera (join)."""
+    p = multiprocessing.Process(target=time.sleep, args=(segundos,))
+    p.start()
+    p.join()
+    return segundos
+
+
+def espera_com_prazo(segundos):
+    """Espera numa fila vazia COM prazo: não é impasse, termina sozinho (levanta Empty)."""
+    return multiprocessing.Queue().get(timeout=segundos)
+
+
+def excecao_sem_mensagem():
+    import queue
+
+    raise queue.Empty
+
+
+def excecao_com_neto_vivo():
+    multiprocessing.Process(target=time.sleep, args=(600,)).start()
+    raise ValueError("deu errado")
+
+
+def devolve_objeto():
+    return Objeto()
+
+
+class Objeto:
+    def __reduce__(self):
+        return (os.system, ("echo pickle executou > /dev/null",))
+
+
+def sai_com_sys_exit():
+    import sys
+
+    sys.exit(3)
+
+
+def incrementa(contador, vezes, com_trava):
+    for _ in range(vezes):
+        if com_trava:
+            with contador.get_lock():
+                contador.value += 1
+        else:
+            contador.value += 1
+
+
+def incrementadores(contador, processos, vezes, com_trava):
+    filhos = [multiprocessing.Process(target=incrementa, args=(contador, vezes, com_trava)) for _ in range(processos)]
+    for p in filhos:
+        p.start()
+    for p in filhos:
+        p.join()
+
+
+def usa_barreira(barreira, esperas):
+    filhos = [multiprocessing.Process(target=_espera_e_passa, args=(barreira, e)) for e in esperas]
+    for p in filhos:
+        p.start()
+    for p in filhos:
+        p.join()
+
+
+def _espera_e_passa(barreira, espera):
+    time.sleep(espera)
+    barreira.wait(timeout=10)
+
+
+def usa_fila(fila, usar_empty):
+    fila.put(1)
+    time.sleep(0.2)
+    if usar_empty:
+        fila.empty()
+    return fila.get(timeout=5)
+
+
+def pool_chama(funcao, k):
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=k) as executor:
+        return sorted(executor.map(funcao, range(k)))
+
+
+def sequencial_chama(funcao, k):
+    return sorted(funcao(i) for i in range(k))
+
+
+def quadrado(x):
+    return x * x
+
+
+def devolve_numpy():
+    import numpy as np
+
+    return {"soma": np.int64(6), "vetor": np.arange(3)}

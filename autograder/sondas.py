@@ -1,0 +1,641 @@
+"""Sondas: primitivas do ``multiprocessing`` instrumentadas, que o teste entrega ao código do aluno.
+
+O teste cria um *descritor* (``sondas.Value("i", 0)``, ``sondas.Lock()``...) e o passa como
+argumento a :func:`autograder.rodar_no_filho`. No processo executor, o descritor vira uma primitiva
+de verdade (um ``Value``, um ``Lock``...) embrulhada num objeto que se comporta igual e anota cada
+operação: qual processo, qual operação, em que instante (``time.monotonic_ns``, comum a todos os
+processos da máquina) e, para dados compartilhados, se o processo segurava a trava que os protege.
+Depois da chamada, o descritor no processo do teste tem:
+
+- ``sonda.eventos``: a lista das operações (dicionários com ``pid``, ``op``, ``t``, ``no_executor``...);
+- ``sonda.final``: o estado no fim (o valor de um Value, a lista de um Array...).
+
+Assim um teste confere o *comportamento* que o enunciado pede — que filhos de verdade usaram a
+primitiva, que a trava estava segura em cada leitura-e-escrita, que ninguém chamou ``empty()``, que
+todos esperaram na barreira — e não só o valor devolvido. Uma leitura-e-escrita sem a trava é vista
+sempre, mesmo quando, por sorte, nenhuma soma se perdeu: a nota não depende da carga da máquina.
+
+Os eventos vão para arquivos numa pasta do executor (uma escrita ``O_APPEND`` por evento), o que
+funciona com ``fork``, ``spawn`` e ``forkserver`` e dentro de pools.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import multiprocessing
+import os
+import threading
+import time
+import uuid
+
+# ---------------------------------------------------------------------------------------------
+# O registro dos eventos
+
+
+class _Diario:
+    """Anota eventos de uma sonda num arquivo (uma linha JSON por evento, escrita atômica)."""
+
+    def __init__(self, pasta: str, ident: str, pid_executor: int):
+        self.caminho = os.path.join(pasta, f"{ident}.jsonl")
+        self.pid_executor = pid_executor
+
+    def anotar(self, op: str, **dados) -> None:
+        pid = os.getpid()
+        evento = {"pid": pid, "op": op, "t": time.monotonic_ns(), "no_executor": pid == self.pid_executor, **dados}
+        linha = (json.dumps(evento, default=repr) + "\n").encode()
+        fd = os.open(self.caminho, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            os.write(fd, linha)
+        finally:
+            os.close(fd)
+
+    def ler(self, limite: int) -> tuple[list[dict], int]:
+        eventos, total = [], 0
+        with contextlib.suppress(FileNotFoundError), open(self.caminho, encoding="utf-8", errors="replace") as arq:
+            for linha in arq:
+                total += 1
+                if len(eventos) < limite:
+                    with contextlib.suppress(ValueError):
+                        eventos.append(json.loads(linha))
+        return eventos, total
+
+
+# ---------------------------------------------------------------------------------------------
+# Descritores (vivem no processo do teste; viajam por pickle até o executor)
+
+_contador = itertools.count()
+
+
+class Sonda:
+    """Descritor de uma primitiva instrumentada. Depois da chamada: ``eventos``, ``final``, ``descartados``."""
+
+    tipo = "?"
+
+    def __init__(self, **params):
+        self.ident = f"{self.tipo}-{next(_contador)}-{uuid.uuid4().hex[:8]}"
+        self.params = params
+        self.eventos: list[dict] = []
+        self.final = None
+        self.descartados = 0
+
+    def __repr__(self) -> str:
+        return f"<sonda {self.tipo} {self.params}>"
+
+    def _preencher(self, eventos, final, descartados) -> None:
+        self.eventos, self.final, self.descartados = list(eventos), final, descartados
+
+    # Conveniências para os testes -------------------------------------------------------------
+    def pids(self, op: str | None = None, no_executor: bool | None = None) -> set[int]:
+        """Os processos que fizeram a operação ``op`` (ou qualquer uma)."""
+        return {
+            e["pid"] for e in self.eventos
+            if (op is None or e["op"] == op) and (no_executor is None or e["no_executor"] == no_executor)
+        }
+
+    def contar(self, op: str, no_executor: bool | None = None) -> int:
+        return sum(1 for e in self.eventos if e["op"] == op and (no_executor is None or e["no_executor"] == no_executor))
+
+
+class Value(Sonda):
+    """``multiprocessing.Value(typecode, inicial)``; ``protegido_por`` acrescenta outras travas-sonda
+    que também valem como proteção (além da do próprio ``get_lock()``)."""
+
+    tipo = "value"
+
+    def __init__(self, typecode: str, inicial=0, protegido_por: tuple = ()):
+        super().__init__(typecode=typecode, inicial=inicial)
+        self.protegido_por = tuple(protegido_por)
+
+    def sem_trava(self) -> list[dict]:
+        """As escritas feitas sem segurar a trava por um processo que tinha lido sem ela: cada uma é
+        uma leitura-e-escrita (como ``+=``) que outro processo podia atropelar."""
+        return _escritas_sem_trava(self.eventos)
+
+
+class Array(Sonda):
+    """``multiprocessing.Array(typecode, tamanho_ou_inicial)``, com as mesmas anotações do Value."""
+
+    tipo = "array"
+
+    def __init__(self, typecode: str, tamanho_ou_inicial, protegido_por: tuple = ()):
+        super().__init__(typecode=typecode, tamanho_ou_inicial=tamanho_ou_inicial)
+        self.protegido_por = tuple(protegido_por)
+
+    def sem_trava(self) -> list[dict]:
+        return _escritas_sem_trava(self.eventos)
+
+
+class Lock(Sonda):
+    """``multiprocessing.Lock()``: anota ``adquirir`` (depois de conseguir) e ``liberar`` (antes)."""
+
+    tipo = "lock"
+
+    def intervalos(self) -> list[tuple[int, int, int]]:
+        """(pid, instante em que adquiriu, instante em que liberou) de cada posse da trava."""
+        return _intervalos(self.eventos, "adquirir", "liberar")
+
+
+class RLock(Lock):
+    tipo = "rlock"
+
+
+class Semaphore(Sonda):
+    """``multiprocessing.Semaphore(valor)``: anota cada ``adquirir``/``liberar`` com a ocupação
+    (quantos processos o seguravam) contada sob uma trava interna: ``final`` é a ocupação máxima."""
+
+    tipo = "semaphore"
+
+    def __init__(self, valor: int = 1):
+        super().__init__(valor=valor)
+
+    @property
+    def maximo(self) -> int:
+        return max((e.get("ocupacao", 0) for e in self.eventos), default=0)
+
+
+class BoundedSemaphore(Semaphore):
+    tipo = "boundedsemaphore"
+
+
+class Barrier(Sonda):
+    """``multiprocessing.Barrier(partes)``: anota ``chegou`` antes do ``wait`` e ``saiu`` depois."""
+
+    tipo = "barrier"
+
+    def __init__(self, partes: int):
+        super().__init__(partes=partes)
+
+    def saiu_antes_de_todos_chegarem(self) -> bool:
+        """Alguém saiu do ``wait`` antes da última chegada da sua rodada?"""
+        chegadas = sorted(e["t"] for e in self.eventos if e["op"] == "chegou")
+        saidas = sorted(e["t"] for e in self.eventos if e["op"] == "saiu")
+        partes = self.params["partes"]
+        for i, saida in enumerate(saidas):
+            rodada = i // partes
+            ultima = chegadas[min(len(chegadas) - 1, (rodada + 1) * partes - 1)] if chegadas else saida
+            if saida < ultima:
+                return True
+        return False
+
+
+class Queue(Sonda):
+    """``multiprocessing.Queue(maxsize)``: anota put/get/empty/qsize/full... (o valor, encurtado)."""
+
+    tipo = "queue"
+
+    def __init__(self, maxsize: int = 0):
+        super().__init__(maxsize=maxsize)
+
+
+class Event(Sonda):
+    """``multiprocessing.Event()``: anota set/clear/is_set/wait."""
+
+    tipo = "event"
+
+
+class Funcao(Sonda):
+    """Uma função que o teste entrega para o código do aluno chamar (num filho, num pool...).
+
+    ``alvo`` é uma função de módulo (importável nos filhos). Cada chamada anota ``chamada`` (com os
+    argumentos, encurtados) e ``fim``. Com ``encontro=k``, cada chamada espera (até ``espera``
+    segundos) haver ``k`` chamadas em andamento ao mesmo tempo: prova que ``k`` processos trabalharam
+    em paralelo sem depender de relógio — o evento ``fim`` diz se o encontro aconteceu.
+    """
+
+    tipo = "funcao"
+
+    def __init__(self, alvo, encontro: int | None = None, espera: float = 10.0):
+        super().__init__(alvo=f"{alvo.__module__}:{alvo.__qualname__}", encontro=encontro, espera=espera)
+        self.alvo = alvo
+
+
+def _escritas_sem_trava(eventos: list[dict]) -> list[dict]:
+    leu_sem_trava: dict[tuple, bool] = {}
+    ruins = []
+    for e in sorted(eventos, key=lambda e: e["t"]):
+        chave = (e["pid"], e.get("i"))
+        if e["op"] == "ler":
+            leu_sem_trava[chave] = not e["segura"]
+        elif e["op"] == "escrever":
+            if not e["segura"] and leu_sem_trava.get(chave):
+                ruins.append(e)
+            leu_sem_trava[chave] = False
+    return ruins
+
+
+def _intervalos(eventos: list[dict], abre: str, fecha: str) -> list[tuple[int, int, int]]:
+    abertos: dict[int, list[int]] = {}
+    intervalos = []
+    for e in sorted(eventos, key=lambda e: e["t"]):
+        if e["op"] == abre:
+            abertos.setdefault(e["pid"], []).append(e["t"])
+        elif e["op"] == fecha and abertos.get(e["pid"]):
+            intervalos.append((e["pid"], abertos[e["pid"]].pop(), e["t"]))
+    return intervalos
+
+
+# ---------------------------------------------------------------------------------------------
+# Os objetos de verdade (vivem no executor e nos filhos do aluno)
+
+
+class _Instrumentada:
+    """Base: o diário e o nome da sonda. Viaja para os filhos por herança, como a primitiva real."""
+
+    def __init__(self, diario: _Diario):
+        self._diario = diario
+
+    def _anotar(self, op: str, **dados) -> None:
+        self._diario.anotar(op, **dados)
+
+
+class TravaSondada(_Instrumentada):
+    """Lock/RLock que sabe quem o segura (pid) — para as sondas de dados conferirem a proteção."""
+
+    def __init__(self, diario: _Diario, real, reentrante: bool):
+        super().__init__(diario)
+        self._real = real
+        self._reentrante = reentrante
+        self._dono = multiprocessing.RawValue("i", 0)
+        self._profundidade = multiprocessing.RawValue("i", 0)
+
+    def segura(self) -> bool:
+        return self._dono.value == os.getpid()
+
+    def acquire(self, block: bool = True, timeout: float | None = None) -> bool:
+        ok = self._real.acquire(block, timeout) if timeout is not None else self._real.acquire(block)
+        if ok:
+            self._dono.value = os.getpid()
+            self._profundidade.value += 1
+            self._anotar("adquirir")
+        else:
+            self._anotar("desistiu")
+        return ok
+
+    def release(self) -> None:
+        if self._dono.value == os.getpid():
+            self._anotar("liberar")
+            self._profundidade.value -= 1
+            if self._profundidade.value <= 0:
+                self._profundidade.value = 0
+                self._dono.value = 0
+        self._real.release()
+
+    def __enter__(self):
+        return self.acquire()
+
+    def __exit__(self, *exc):
+        self.release()
+
+    def __repr__(self) -> str:
+        return f"<{'RLock' if self._reentrante else 'Lock'} (sonda do teste)>"
+
+
+class _DadoSondado(_Instrumentada):
+    def __init__(self, diario: _Diario, real, travas: list[TravaSondada]):
+        super().__init__(diario)
+        self._real = real
+        self._trava = TravaSondada(diario, real.get_lock(), reentrante=True)
+        self._travas = [self._trava, *travas]
+
+    def _segura(self) -> bool:
+        return any(t.segura() for t in self._travas)
+
+    def get_lock(self) -> TravaSondada:
+        return self._trava
+
+    def get_obj(self):
+        return self._real.get_obj()
+
+    def acquire(self, *args):
+        return self._trava.acquire(*args)
+
+    def release(self):
+        return self._trava.release()
+
+    def __enter__(self):
+        return self._trava.__enter__()
+
+    def __exit__(self, *exc):
+        return self._trava.__exit__(*exc)
+
+
+class ValorSondado(_DadoSondado):
+    @property
+    def value(self):
+        segura = self._segura()
+        valor = self._real.value
+        self._anotar("ler", segura=segura)
+        return valor
+
+    @value.setter
+    def value(self, novo):
+        segura = self._segura()
+        self._real.value = novo
+        self._anotar("escrever", segura=segura)
+
+    def __repr__(self) -> str:
+        return f"<Value (sonda do teste) {self._real.value!r}>"
+
+
+class ArraySondado(_DadoSondado):
+    def __len__(self) -> int:
+        return len(self._real)
+
+    def __getitem__(self, i):
+        segura = self._segura()
+        valor = self._real[i]
+        self._anotar("ler", segura=segura, i=_indice(i))
+        return valor
+
+    def __setitem__(self, i, valor) -> None:
+        segura = self._segura()
+        self._real[i] = valor
+        self._anotar("escrever", segura=segura, i=_indice(i))
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+    def __repr__(self) -> str:
+        return f"<Array (sonda do teste) {self._real[:]!r}>"
+
+
+def _indice(i):
+    return i if isinstance(i, int) else repr(i)
+
+
+class SemaforoSondado(_Instrumentada):
+    def __init__(self, diario: _Diario, real):
+        super().__init__(diario)
+        self._real = real
+        self._interna = multiprocessing.Lock()
+        self._ocupacao = multiprocessing.RawValue("i", 0)
+
+    def acquire(self, block: bool = True, timeout: float | None = None) -> bool:
+        ok = self._real.acquire(block, timeout) if timeout is not None else self._real.acquire(block)
+        if ok:
+            with self._interna:
+                self._ocupacao.value += 1
+                self._anotar("adquirir", ocupacao=self._ocupacao.value)
+        else:
+            self._anotar("desistiu")
+        return ok
+
+    def release(self) -> None:
+        with self._interna:
+            self._ocupacao.value = max(0, self._ocupacao.value - 1)
+            self._anotar("liberar", ocupacao=self._ocupacao.value)
+        self._real.release()
+
+    def get_value(self):
+        return self._real.get_value()
+
+    def __enter__(self):
+        return self.acquire()
+
+    def __exit__(self, *exc):
+        self.release()
+
+    def __repr__(self) -> str:
+        return "<Semaphore (sonda do teste)>"
+
+
+class BarreiraSondada(_Instrumentada):
+    def __init__(self, diario: _Diario, real):
+        super().__init__(diario)
+        self._real = real
+
+    @property
+    def parties(self):
+        return self._real.parties
+
+    @property
+    def n_waiting(self):
+        return self._real.n_waiting
+
+    @property
+    def broken(self):
+        return self._real.broken
+
+    def wait(self, timeout: float | None = None):
+        self._anotar("chegou")
+        indice = self._real.wait(timeout)
+        self._anotar("saiu")
+        return indice
+
+    def abort(self):
+        self._anotar("abortou")
+        return self._real.abort()
+
+    def reset(self):
+        self._anotar("reiniciou")
+        return self._real.reset()
+
+    def __repr__(self) -> str:
+        return "<Barrier (sonda do teste)>"
+
+
+def _curto(valor) -> str:
+    texto = repr(valor)
+    return texto if len(texto) <= 80 else texto[:77] + "..."
+
+
+class FilaSondada(_Instrumentada):
+    def __init__(self, diario: _Diario, real):
+        super().__init__(diario)
+        self._real = real
+
+    def put(self, item, block: bool = True, timeout: float | None = None):
+        self._real.put(item, block, timeout)
+        self._anotar("put", valor=_curto(item))
+
+    def put_nowait(self, item):
+        self._real.put_nowait(item)
+        self._anotar("put", valor=_curto(item))
+
+    def get(self, block: bool = True, timeout: float | None = None):
+        self._anotar("esperando_get", block=block, timeout=timeout)
+        item = self._real.get(block, timeout)
+        self._anotar("get", valor=_curto(item))
+        return item
+
+    def get_nowait(self):
+        return self.get(False)
+
+    def empty(self) -> bool:
+        resposta = self._real.empty()
+        self._anotar("empty", resposta=resposta)
+        return resposta
+
+    def qsize(self) -> int:
+        resposta = self._real.qsize()
+        self._anotar("qsize", resposta=resposta)
+        return resposta
+
+    def full(self) -> bool:
+        resposta = self._real.full()
+        self._anotar("full", resposta=resposta)
+        return resposta
+
+    def close(self):
+        return self._real.close()
+
+    def join_thread(self):
+        return self._real.join_thread()
+
+    def cancel_join_thread(self):
+        return self._real.cancel_join_thread()
+
+    def __repr__(self) -> str:
+        return "<Queue (sonda do teste)>"
+
+
+class EventoSondado(_Instrumentada):
+    def __init__(self, diario: _Diario, real):
+        super().__init__(diario)
+        self._real = real
+
+    def set(self):
+        self._real.set()
+        self._anotar("set")
+
+    def clear(self):
+        self._real.clear()
+        self._anotar("clear")
+
+    def is_set(self) -> bool:
+        resposta = self._real.is_set()
+        self._anotar("is_set", resposta=resposta)
+        return resposta
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self._anotar("esperando")
+        resposta = self._real.wait(timeout)
+        self._anotar("acordou", resposta=resposta)
+        return resposta
+
+    def __repr__(self) -> str:
+        return "<Event (sonda do teste)>"
+
+
+class FuncaoSondada:
+    """Chamável que viaja por pickle comum (só caminhos e nomes): serve também para pools."""
+
+    def __init__(self, diario: _Diario, alvo, encontro: int | None, espera: float, pasta: str):
+        self._diario = diario
+        self._alvo = alvo
+        self._encontro = encontro
+        self._espera = espera
+        self._pasta = pasta  # uma marca por chamada em andamento
+
+    def __call__(self, *args, **kwargs):
+        marca = os.path.join(self._pasta, f"{os.getpid()}-{threading.get_ident()}-{uuid.uuid4().hex}")
+        self._diario.anotar("chamada", args=_curto(args), kwargs=_curto(kwargs))
+        encontrou = None
+        if self._encontro:
+            open(marca, "w").close()  # noqa: SIM115
+            fim = time.monotonic() + self._espera
+            encontrou = False
+            while time.monotonic() < fim:
+                if len(os.listdir(self._pasta)) >= self._encontro:
+                    encontrou = True
+                    break
+                time.sleep(0.005)
+        try:
+            resultado = self._alvo(*args, **kwargs)
+        finally:
+            if self._encontro and not encontrou:
+                with contextlib.suppress(OSError):
+                    os.unlink(marca)
+            self._diario.anotar("fim", encontro=encontrou)
+        return resultado
+
+    def __repr__(self) -> str:
+        return f"<função {getattr(self._alvo, '__name__', '?')} (sonda do teste)>"
+
+
+# ---------------------------------------------------------------------------------------------
+# No executor: descritor -> objeto de verdade; no fim, objeto -> eventos e estado final
+
+
+class Materializacao:
+    """Troca descritores por objetos instrumentados (no executor) e depois recolhe os eventos."""
+
+    def __init__(self, pasta: str, pid_executor: int):
+        self.pasta = pasta
+        self.pid_executor = pid_executor
+        self.objetos: dict[str, tuple[Sonda, object, _Diario]] = {}
+
+    def materializar(self, valor):
+        if isinstance(valor, Sonda):
+            return self._objeto(valor)
+        if isinstance(valor, list):
+            return [self.materializar(v) for v in valor]
+        if isinstance(valor, tuple):
+            return tuple(self.materializar(v) for v in valor)
+        if isinstance(valor, dict):
+            return {k: self.materializar(v) for k, v in valor.items()}
+        return valor
+
+    def _objeto(self, sonda: Sonda):
+        if sonda.ident in self.objetos:
+            return self.objetos[sonda.ident][1]
+        diario = _Diario(self.pasta, sonda.ident, self.pid_executor)
+        p = sonda.params
+        if sonda.tipo in ("lock", "rlock"):
+            real = multiprocessing.RLock() if sonda.tipo == "rlock" else multiprocessing.Lock()
+            objeto = TravaSondada(diario, real, reentrante=sonda.tipo == "rlock")
+        elif sonda.tipo in ("value", "array"):
+            travas = [self._objeto(t) for t in sonda.protegido_por]
+            if sonda.tipo == "value":
+                objeto = ValorSondado(diario, multiprocessing.Value(p["typecode"], p["inicial"]), travas)
+            else:
+                objeto = ArraySondado(diario, multiprocessing.Array(p["typecode"], p["tamanho_ou_inicial"]), travas)
+        elif sonda.tipo in ("semaphore", "boundedsemaphore"):
+            classe = multiprocessing.BoundedSemaphore if sonda.tipo == "boundedsemaphore" else multiprocessing.Semaphore
+            objeto = SemaforoSondado(diario, classe(p["valor"]))
+        elif sonda.tipo == "barrier":
+            objeto = BarreiraSondada(diario, multiprocessing.Barrier(p["partes"]))
+        elif sonda.tipo == "queue":
+            objeto = FilaSondada(diario, multiprocessing.Queue(p["maxsize"]))
+        elif sonda.tipo == "event":
+            objeto = EventoSondado(diario, multiprocessing.Event())
+        elif sonda.tipo == "funcao":
+            pasta = os.path.join(self.pasta, sonda.ident + ".andamento")
+            os.makedirs(pasta, exist_ok=True)
+            objeto = FuncaoSondada(diario, sonda.alvo, p["encontro"], p["espera"], pasta)
+        else:  # pragma: no cover - só se alguém criar um tipo novo sem materialização
+            raise TypeError(f"sonda desconhecida: {sonda.tipo}")
+        self.objetos[sonda.ident] = (sonda, objeto, diario)
+        return objeto
+
+    def coletar(self, limite: int) -> dict[str, tuple[list[dict], object, int]]:
+        """{ident: (eventos, estado final, descartados)} — só dados simples."""
+        coletado = {}
+        for ident, (sonda, objeto, diario) in self.objetos.items():
+            eventos, total = diario.ler(limite)
+            final = None
+            with contextlib.suppress(Exception):
+                if sonda.tipo == "value":
+                    final = objeto._real.value
+                elif sonda.tipo == "array":
+                    final = list(objeto._real[:])
+                elif sonda.tipo in ("semaphore", "boundedsemaphore"):
+                    final = max((e.get("ocupacao", 0) for e in eventos), default=0)
+                elif sonda.tipo == "event":
+                    final = objeto._real.is_set()
+            coletado[ident] = (eventos, final, total - len(eventos))
+        return coletado
+
+
+def sondas_em(valor) -> list[Sonda]:
+    """Todos os descritores dentro de ``valor`` (listas, tuplas e dicionários percorridos)."""
+    if isinstance(valor, Sonda):
+        return [valor, *(s for t in getattr(valor, "protegido_por", ()) for s in sondas_em(t))]
+    if isinstance(valor, (list, tuple)):
+        return [s for v in valor for s in sondas_em(v)]
+    if isinstance(valor, dict):
+        return [s for v in valor.values() for s in sondas_em(v)]
+    return []
