@@ -6,6 +6,7 @@
 #   VENV    a pasta do venv (.venv)
 #   EXTRAS  extras do pyproject.toml separados por vírgula (vazio: só o que o aluno precisa)
 # Variáveis de ambiente opcionais:
+#   PYTHON_EXPLICITO  não vazio: o PYTHON foi escolhido (PYTHON=...); vazio: vale o que criou o venv
 #   ALVO        o comando do make que o aluno rodou (para as mensagens: "make curso PYTHON=...")
 #   ASSINAR     arquivos cujo conteúdo, se mudar, pede uma reinstalação (padrão: pyproject.toml)
 #   EDITAVEL    "-e" instala o pacote em modo editável (quem desenvolve o curso); vazio: cópia
@@ -53,6 +54,13 @@ sugestao() {
     echo "    make $ALVO PYTHON=python3.12"
   fi
 }
+
+# Sem PYTHON= explícito (na linha do make ou no ambiente), vale o Python que criou o venv: quem fez
+# "make curso PYTHON=python3.12" uma vez não precisa repetir o PYTHON= a cada vez.
+if [ -z "${PYTHON_EXPLICITO:-}" ] && [ -f "$ORIGEM" ]; then
+  anterior=$(sed 's/ [^ ]* [^ ]*$//' "$ORIGEM")
+  if [ -x "$anterior" ]; then PYTHON=$anterior; fi
+fi
 
 # 1. O Python existe e é novo o bastante?
 if ! command -v "$PYTHON" >/dev/null 2>&1; then

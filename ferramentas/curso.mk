@@ -1,7 +1,7 @@
 # O que o aluno usa: criar o ambiente e abrir o curso. Incluído pelo Makefile do repositório e pelo
 # da edição do aluno (make edicao-aluno), para que "make curso" seja o mesmo comando nos dois.
 #   make curso                   cria o ambiente (.venv) e abre o curso no JupyterLab
-#   make curso PYTHON=python3.12 usa outro Python (o ambiente é refeito se o Python mudar)
+#   make curso PYTHON=python3.12 usa outro Python (o ambiente é refeito; depois, make curso basta)
 #   make verificar               este computador consegue rodar o curso?
 
 PYTHON ?= python3
@@ -24,6 +24,7 @@ INICIO := /lab/tree/notebooks/00-Indice.ipynb
 # Sempre roda: o script confere o Python, refaz um ambiente velho ou quebrado e só instala o que falta.
 instalar:
 	@ALVO="$(or $(firstword $(MAKECMDGOALS)),curso)" ASSINAR="$(ASSINAR)" EDITAVEL=-e \
+	  PYTHON_EXPLICITO="$(filter command environment,$(firstword $(origin PYTHON)))" \
 	  sh ferramentas/ambiente.sh "$(PYTHON)" "$(VENV)" "$(EXTRAS)"
 
 # Kernels por soquetes locais (ipc), não por TCP: nada de porta aberta nem do aviso "Kernel is

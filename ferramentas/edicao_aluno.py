@@ -41,7 +41,7 @@ PADROES_DAS_AULAS = ("*.ipynb", "*.py", "*.png", "*.svg", "*.md")
 PADROES_DOS_EXERCICIOS = ("*.ipynb",)
 NUNCA = ("solucao_*",)
 # O tamanho do .venv do aluno (make curso), medido com du -sh: vai para os dois READMEs.
-TAMANHO_DO_AMBIENTE = "?? MB"
+TAMANHO_DO_AMBIENTE = "340 MB"
 
 
 def endereco_da_edicao() -> tuple[str, str]:

@@ -46,8 +46,11 @@ def _env() -> dict[str, str]:
     return env
 
 
-def preparar(projeto: Path, python: str = "python3", extras: str = "", prazo: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run(["sh", "ferramentas/ambiente.sh", python, ".venv", extras], cwd=projeto, env=_env(),
+def preparar(projeto: Path, python: str = "python3", extras: str = "", explicito: bool = True,
+             prazo: float = 300) -> subprocess.CompletedProcess:
+    """Roda o script como o make o chama; ``explicito``: como se o aluno tivesse escrito PYTHON=."""
+    env = _env() | {"PYTHON_EXPLICITO": "command" if explicito else ""}
+    return subprocess.run(["sh", "ferramentas/ambiente.sh", python, ".venv", extras], cwd=projeto, env=env,
                           capture_output=True, text=True, timeout=prazo)
 
 
@@ -140,6 +143,11 @@ def test_venv_de_outro_python_e_refeito(projeto: Path):
     esperado = subprocess.run([outro, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], capture_output=True,
                               text=True, env=_env(), timeout=60).stdout.strip()
     assert _versao_do_venv(projeto) == esperado
+    # Depois, sem PYTHON= (make curso puro), vale o Python que criou o venv: nada é refeito.
+    if outro != "python3":
+        sem_python = preparar(projeto, explicito=False)
+        assert sem_python.returncode == 0 and sem_python.stdout == "", sem_python.stdout + sem_python.stderr
+        assert _versao_do_venv(projeto) == esperado
 
 
 def test_venv_pela_metade_ou_quebrado_e_refeito(projeto: Path):

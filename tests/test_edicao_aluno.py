@@ -311,6 +311,16 @@ def test_make_curso_da_edicao_instala_abre_o_curso_e_roda_um_exercicio(edicao: P
             conexao = conexao or _arquivo_de_conexao(servidor.pid, kernel["id"])
         assert json.loads(conexao.read_text())["transport"] == "ipc", "o kernel deveria usar soquetes locais (ipc)"
         assert len(str(conexao.parent)) <= 50 and not str(conexao).startswith(str(runtime))
+        # E responde pelos soquetes (um kernel desligado antes de pronto cospe um traceback).
+        from jupyter_client import BlockingKernelClient
+
+        cliente = BlockingKernelClient(connection_file=str(conexao))
+        cliente.load_connection_file()
+        cliente.start_channels()
+        try:
+            cliente.wait_for_ready(timeout=120)
+        finally:
+            cliente.stop_channels()
         _api(base, token, "DELETE", f"/api/kernels/{kernel['id']}")
     finally:
         arvore = []
