@@ -118,10 +118,26 @@ class _FaltaNoModulo(Exception):
         self.modulo, self.nome = modulo, nome
 
 
+def _forkserver_novo() -> None:
+    """Um executor criado por fork herda o estado do forkserver do processo do teste (o pid de um
+    servidor que não é filho dele): o primeiro uso do forkserver pelo aluno daria ChildProcessError.
+    O executor começa com um forkserver próprio, ainda não iniciado."""
+    try:
+        from multiprocessing import forkserver
+    except ImportError:  # Windows
+        return
+    novo = forkserver.ForkServer()
+    forkserver._forkserver = novo
+    for nome in ("ensure_running", "get_inherited_fds", "connect_to_new_process", "set_forkserver_preload"):
+        if hasattr(novo, nome):
+            setattr(forkserver, nome, getattr(novo, nome))
+
+
 def executar_pedido(pedido: dict) -> tuple:
     """Executa o pedido e devolve a resposta (uma tupla de dados simples)."""
     from autograder import sondas
 
+    _forkserver_novo()
     os.environ[VARIAVEL_MARCA] = pedido["marca"]
     metodo = pedido.get("metodo")
     if metodo:
@@ -137,6 +153,7 @@ def executar_pedido(pedido: dict) -> tuple:
         nomes = {nome: type(valor).__name__ for nome, valor in vars(mod).items() if not nome.startswith("__")}
         return ("ok", nomes, {})
     contexto = sondas.Materializacao(pedido["registro"], os.getpid())
+    contexto.vigiar_inicios()
     try:
         funcao = _resolver(pedido)
         args = [contexto.materializar(a) for a in pedido["args"]]

@@ -420,6 +420,15 @@ class Execucao:
     sondas: dict = field(default_factory=dict)
 
     @property
+    def iniciados(self) -> list[dict]:
+        """Os processos que o código do aluno iniciou, anotados no momento do ``start()`` (também
+        os de Pool, ProcessPoolExecutor e Manager) e de ``os.fork``/``subprocess``: cada um com
+        ``pid`` (quem iniciou), ``no_executor``, ``op`` (process, fork, subprocess), ``filho``, ``alvo``.
+        Confiável (não depende de amostragem) para os processos iniciados no próprio executor e,
+        com fork, nos seus descendentes."""
+        return list(self.sondas.get("_processos", ([], None, 0))[0])
+
+    @property
     def resultado(self):
         return self.resposta[1] if self.resposta and self.resposta[0] == "ok" else None
 

@@ -41,9 +41,13 @@ class _Diario:
         self.caminho = os.path.join(pasta, f"{ident}.jsonl")
         self.pid_executor = pid_executor
 
-    def anotar(self, op: str, **dados) -> None:
+    def anotar(self, op: str, t: int | None = None, **dados) -> None:
+        """``t``: o instante (monotonic_ns) a registrar; por padrão, agora. Quem causa algo (set, put)
+        registra o instante de ANTES da operação; quem é causado (acordou, get), o de depois: assim a
+        ordem dos instantes respeita a causa."""
         pid = os.getpid()
-        evento = {"pid": pid, "op": op, "t": time.monotonic_ns(), "no_executor": pid == self.pid_executor, **dados}
+        evento = {"pid": pid, "op": op, "t": time.monotonic_ns() if t is None else t,
+                  "no_executor": pid == self.pid_executor, **dados}
         linha = (json.dumps(evento, default=repr) + "\n").encode()
         fd = os.open(self.caminho, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:
@@ -190,9 +194,15 @@ class Queue(Sonda):
 
 
 class Event(Sonda):
-    """``multiprocessing.Event()``: anota set/clear/is_set/wait."""
+    """``multiprocessing.Event()``: anota set/clear/is_set/wait (``esperando`` ao entrar no wait,
+    ``acordou`` ao sair). Com ``esperar_por=k``, o ``set()`` primeiro espera (até ``espera`` s) haver
+    ``k`` processos parados no ``wait`` — assim quem não espera pelo evento é visto sempre, sem
+    depender de quem largou primeiro; o evento ``set`` diz quantos esperavam (``esperavam``)."""
 
     tipo = "event"
+
+    def __init__(self, esperar_por: int = 0, espera: float = 5.0):
+        super().__init__(esperar_por=esperar_por, espera=espera)
 
 
 class Funcao(Sonda):
@@ -246,8 +256,8 @@ class _Instrumentada:
     def __init__(self, diario: _Diario):
         self._diario = diario
 
-    def _anotar(self, op: str, **dados) -> None:
-        self._diario.anotar(op, **dados)
+    def _anotar(self, op: str, t: int | None = None, **dados) -> None:
+        self._diario.anotar(op, t=t, **dados)
 
 
 class TravaSondada(_Instrumentada):
@@ -257,8 +267,8 @@ class TravaSondada(_Instrumentada):
         super().__init__(diario)
         self._real = real
         self._reentrante = reentrante
-        self._dono = multiprocessing.RawValue("i", 0)
-        self._profundidade = multiprocessing.RawValue("i", 0)
+        self._dono = _CONTEXTO.RawValue("i", 0)
+        self._profundidade = _CONTEXTO.RawValue("i", 0)
 
     def segura(self) -> bool:
         return self._dono.value == os.getpid()
@@ -370,8 +380,8 @@ class SemaforoSondado(_Instrumentada):
     def __init__(self, diario: _Diario, real):
         super().__init__(diario)
         self._real = real
-        self._interna = multiprocessing.Lock()
-        self._ocupacao = multiprocessing.RawValue("i", 0)
+        self._interna = _CONTEXTO.Lock()
+        self._ocupacao = _CONTEXTO.RawValue("i", 0)
 
     def acquire(self, block: bool = True, timeout: float | None = None) -> bool:
         ok = self._real.acquire(block, timeout) if timeout is not None else self._real.acquire(block)
@@ -448,12 +458,14 @@ class FilaSondada(_Instrumentada):
         self._real = real
 
     def put(self, item, block: bool = True, timeout: float | None = None):
+        antes = time.monotonic_ns()
         self._real.put(item, block, timeout)
-        self._anotar("put", valor=_curto(item))
+        self._anotar("put", t=antes, valor=_curto(item))
 
     def put_nowait(self, item):
+        antes = time.monotonic_ns()
         self._real.put_nowait(item)
-        self._anotar("put", valor=_curto(item))
+        self._anotar("put", t=antes, valor=_curto(item))
 
     def get(self, block: bool = True, timeout: float | None = None):
         self._anotar("esperando_get", block=block, timeout=timeout)
@@ -493,13 +505,23 @@ class FilaSondada(_Instrumentada):
 
 
 class EventoSondado(_Instrumentada):
-    def __init__(self, diario: _Diario, real):
+    def __init__(self, diario: _Diario, real, esperar_por: int = 0, espera: float = 5.0):
         super().__init__(diario)
         self._real = real
+        self._esperar_por = esperar_por
+        self._espera = espera
+        self._interna = _CONTEXTO.Lock()
+        self._esperando = _CONTEXTO.RawValue("i", 0)
 
     def set(self):
+        if self._esperar_por:
+            fim = time.monotonic() + self._espera
+            while self._esperando.value < self._esperar_por and time.monotonic() < fim:
+                time.sleep(0.005)
+        esperavam = self._esperando.value
+        antes = time.monotonic_ns()
         self._real.set()
-        self._anotar("set")
+        self._anotar("set", t=antes, esperavam=esperavam)
 
     def clear(self):
         self._real.clear()
@@ -512,7 +534,13 @@ class EventoSondado(_Instrumentada):
 
     def wait(self, timeout: float | None = None) -> bool:
         self._anotar("esperando")
-        resposta = self._real.wait(timeout)
+        with self._interna:
+            self._esperando.value += 1
+        try:
+            resposta = self._real.wait(timeout)
+        finally:
+            with self._interna:
+                self._esperando.value -= 1
         self._anotar("acordou", resposta=resposta)
         return resposta
 
@@ -560,6 +588,12 @@ class FuncaoSondada:
 # No executor: descritor -> objeto de verdade; no fim, objeto -> eventos e estado final
 
 
+#: Contexto com que as sondas criam as primitivas reais: um SemLock criado num contexto fork não
+#: pode ir a um processo spawn/forkserver, mas um criado com spawn serve aos três — assim uma
+#: solução que usa ``get_context("spawn")`` (ou outro) funciona com as sondas do teste.
+_CONTEXTO = multiprocessing.get_context("spawn")
+
+
 class Materializacao:
     """Troca descritores por objetos instrumentados (no executor) e depois recolhe os eventos."""
 
@@ -567,6 +601,36 @@ class Materializacao:
         self.pasta = pasta
         self.pid_executor = pid_executor
         self.objetos: dict[str, tuple[Sonda, object, _Diario]] = {}
+        self.inicios = _Diario(pasta, "_processos", pid_executor)
+
+    def vigiar_inicios(self) -> None:
+        """Anota cada processo que o código do aluno inicia (Process.start — o que também cobre
+        Pool, ProcessPoolExecutor e Manager —, os.fork e subprocess): quem, de quem, com que alvo."""
+        import multiprocessing.process as mp_process
+        import sys
+
+        inicios = self.inicios
+        original = mp_process.BaseProcess.start
+        if getattr(original, "_sonda", False):
+            return
+
+        def start(processo, *args, **kwargs):
+            resultado = original(processo, *args, **kwargs)
+            alvo = getattr(processo, "_target", None)
+            inicios.anotar("process", filho=processo.pid, nome=processo.name,
+                           alvo=getattr(alvo, "__qualname__", None) or type(processo).__name__)
+            return resultado
+
+        start._sonda = True
+        mp_process.BaseProcess.start = start
+
+        def gancho(evento, args):
+            if evento == "os.fork":
+                inicios.anotar("fork")
+            elif evento == "subprocess.Popen":
+                inicios.anotar("subprocess", comando=_curto(args[1] if len(args) > 1 else args))
+
+        sys.addaudithook(gancho)
 
     def materializar(self, valor):
         if isinstance(valor, Sonda):
@@ -585,23 +649,23 @@ class Materializacao:
         diario = _Diario(self.pasta, sonda.ident, self.pid_executor)
         p = sonda.params
         if sonda.tipo in ("lock", "rlock"):
-            real = multiprocessing.RLock() if sonda.tipo == "rlock" else multiprocessing.Lock()
+            real = _CONTEXTO.RLock() if sonda.tipo == "rlock" else _CONTEXTO.Lock()
             objeto = TravaSondada(diario, real, reentrante=sonda.tipo == "rlock")
         elif sonda.tipo in ("value", "array"):
             travas = [self._objeto(t) for t in sonda.protegido_por]
             if sonda.tipo == "value":
-                objeto = ValorSondado(diario, multiprocessing.Value(p["typecode"], p["inicial"]), travas)
+                objeto = ValorSondado(diario, _CONTEXTO.Value(p["typecode"], p["inicial"]), travas)
             else:
-                objeto = ArraySondado(diario, multiprocessing.Array(p["typecode"], p["tamanho_ou_inicial"]), travas)
+                objeto = ArraySondado(diario, _CONTEXTO.Array(p["typecode"], p["tamanho_ou_inicial"]), travas)
         elif sonda.tipo in ("semaphore", "boundedsemaphore"):
-            classe = multiprocessing.BoundedSemaphore if sonda.tipo == "boundedsemaphore" else multiprocessing.Semaphore
+            classe = _CONTEXTO.BoundedSemaphore if sonda.tipo == "boundedsemaphore" else _CONTEXTO.Semaphore
             objeto = SemaforoSondado(diario, classe(p["valor"]))
         elif sonda.tipo == "barrier":
-            objeto = BarreiraSondada(diario, multiprocessing.Barrier(p["partes"]))
+            objeto = BarreiraSondada(diario, _CONTEXTO.Barrier(p["partes"]))
         elif sonda.tipo == "queue":
-            objeto = FilaSondada(diario, multiprocessing.Queue(p["maxsize"]))
+            objeto = FilaSondada(diario, _CONTEXTO.Queue(p["maxsize"]))
         elif sonda.tipo == "event":
-            objeto = EventoSondado(diario, multiprocessing.Event())
+            objeto = EventoSondado(diario, _CONTEXTO.Event(), p["esperar_por"], p["espera"])
         elif sonda.tipo == "funcao":
             pasta = os.path.join(self.pasta, sonda.ident + ".andamento")
             os.makedirs(pasta, exist_ok=True)
@@ -612,8 +676,10 @@ class Materializacao:
         return objeto
 
     def coletar(self, limite: int) -> dict[str, tuple[list[dict], object, int]]:
-        """{ident: (eventos, estado final, descartados)} — só dados simples."""
-        coletado = {}
+        """{ident: (eventos, estado final, descartados)} — só dados simples. A chave "_processos" traz
+        os processos que o código do aluno iniciou (veja :meth:`vigiar_inicios`)."""
+        inicios, total = self.inicios.ler(limite)
+        coletado = {"_processos": (inicios, None, total - len(inicios))}
         for ident, (sonda, objeto, diario) in self.objetos.items():
             eventos, total = diario.ler(limite)
             final = None

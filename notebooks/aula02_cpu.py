@@ -8,6 +8,8 @@ import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 
+from curso_comum import aquecer
+
 
 def computer(start: int, end: int) -> dict:
     """O cálculo do notebook original: raízes de start até end; devolve quem rodou e quando.
@@ -52,8 +54,9 @@ def executar(inicio: int, fim: int, processos: int) -> tuple[float, list[dict]]:
     """
     pedacos = dividir_intervalo(inicio, fim, processos)
     with ProcessPoolExecutor(max_workers=processos) as executor:
-        # Aquece o pool: criar os processos não faz parte do cálculo que queremos medir.
-        list(executor.map(time.sleep, [0] * processos))
+        # Aquece o pool: criar os processos não faz parte do cálculo que queremos medir. Com
+        # spawn/forkserver o pool cria trabalhadores sob demanda; aquecer() confere que vieram todos.
+        aquecer(executor, processos)
         t0 = time.time()
         futuros = [executor.submit(computer, a, b) for a, b in pedacos]
         registros = [f.result() for f in futuros]
@@ -89,8 +92,13 @@ def fracao_serial_estimada(speedup: float, processos: int) -> float:
     return (1.0 / speedup - 1.0 / processos) / (1.0 - 1.0 / processos)
 
 
-def grafico_escalabilidade(medidas: list[dict]):
-    """Tempo, speedup e eficiência medidos, contra o ideal e a lei de Amdahl."""
+def grafico_escalabilidade(medidas: list[dict], nucleos: int | None = None):
+    """Tempo, speedup e eficiência medidos, contra o ideal e a lei de Amdahl.
+
+    Com ``nucleos``, a fração serial de Amdahl é estimada na medida com esse número de processos
+    (com mais processos que núcleos o speedup para de crescer por falta de núcleo, não por trabalho
+    serial) e uma linha vertical marca onde acabam os núcleos.
+    """
     import matplotlib.pyplot as plt
 
     ps = [m["processos"] for m in medidas]
@@ -100,16 +108,19 @@ def grafico_escalabilidade(medidas: list[dict]):
     ax1.set(title="Tempo", xlabel="processos", ylabel="segundos")
     ax2.plot(ps, [m["speedup"] for m in medidas], "o-", label="medido")
     ax2.plot(ps, ps, "--", label="ideal")
-    if len(medidas) > 1:
-        s = min(max(fracao_serial_estimada(medidas[-1]["speedup"], ps[-1]), 0.0), 1.0)
-        mais = list(range(1, 2 * ps[-1] + 1))
+    base = next((m for m in medidas if m["processos"] == nucleos), medidas[-1])
+    if base["processos"] > 1:
+        s = min(max(fracao_serial_estimada(base["speedup"], base["processos"]), 0.0), 1.0)
+        mais = list(range(1, max(ps) + 1))
         ax2.plot(mais, [amdahl(s, p) for p in mais], ":", label=f"Amdahl (serial = {s:.0%})")
     ax2.set(title="Speedup", xlabel="processos", ylabel="T₁ / Tₚ")
     ax3.plot(ps, [m["eficiencia"] for m in medidas], "o-", label="medida")
     ax3.axhline(1.0, linestyle="--", color="gray", label="ideal")
     ax3.set(title="Eficiência", xlabel="processos", ylabel="speedup / p", ylim=(0, 1.2))
     for ax in (ax1, ax2, ax3):
-        ax.legend()
+        if nucleos and nucleos < max(ps):
+            ax.axvline(nucleos, color="gray", linestyle=":", linewidth=1, label=f"núcleos ({nucleos})")
+        ax.legend(fontsize="small")
         ax.set_xticks(ps)
     fig.tight_layout()
     return fig

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from multiprocessing import current_process
 
 #: Valor combinado para avisar "acabou": quem recebe para de ler ao vê-lo.
@@ -36,6 +37,12 @@ def funcao(q) -> None:
     """O exemplo dos slides: cada processo põe uma lista com seu nome na fila."""
     nome_processo = current_process().name
     q.put([nome_processo, 42, None, "hello"])
+
+
+def funcao_demorada(q, atraso: float) -> None:
+    """Como ``funcao``, mas espera ``atraso`` segundos antes de pôr: um filho lento (ou uma máquina ocupada)."""
+    time.sleep(atraso)
+    funcao(q)
 
 
 def quadrados(con) -> None:

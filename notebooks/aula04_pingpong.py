@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import time
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing import Pipe, Process, current_process
 
 SAIR = "sair"
 
 ROTEIRO_PADRAO = [
-    ("ping", "Ola pong"),
-    ("pong", "Ola ping"),
+    ("ping", "Olá pong"),
+    ("pong", "Olá ping"),
     ("ping", "Como está seu dia pong?"),
     ("pong", "Tudo tranquilo ping, e o seu?"),
     ("ping", "está ótimo, também"),
@@ -43,6 +44,43 @@ def jogador(conexao, parar, intervalo: float = 0.1) -> None:
             break
         conexao.send((nome, mensagem))
     conexao.close()
+
+
+def ouvinte_sem_prazo(conexao, parar) -> None:
+    """O laço do notebook original: olha o evento e depois fica em ``recv()``, sem prazo.
+
+    Enquanto ninguém manda nada, o processo está dentro de ``recv()`` e não volta a olhar ``parar``.
+    """
+    while not parar.is_set():
+        if conexao.recv() == SAIR:
+            break
+    conexao.close()
+
+
+def event_acorda_recv(prazo: float = 1.0) -> dict[str, object]:
+    """Liga o ``Event`` de parada para dois filhos: um preso em ``recv()``, outro esperando com ``poll``.
+
+    Devolve, para cada um, se ainda estava vivo ``prazo`` segundos depois do ``set()`` e em quanto
+    tempo terminou. O preso em ``recv()`` só sai quando recebe ``sair`` pelo pipe.
+    """
+    parar = multiprocessing.Event()
+    resultado: dict[str, object] = {}
+    for nome, alvo in (("recv() sem prazo", ouvinte_sem_prazo), ("poll(0.1) + evento", jogador)):
+        lado_pai, lado_filho = Pipe()
+        p = Process(target=alvo, args=(lado_filho, parar), name=nome)
+        p.start()
+        time.sleep(0.3)  # o filho já está esperando
+        inicio = time.monotonic()
+        parar.set()
+        p.join(timeout=prazo)
+        vivo = p.is_alive()
+        if vivo:
+            lado_pai.send(SAIR)  # o que de fato o tira do recv()
+            p.join(timeout=30)
+        resultado[nome] = {"vivo_depois_do_prazo": vivo, "terminou_em": time.monotonic() - inicio}
+        lado_pai.close()
+        parar.clear()
+    return resultado
 
 
 def _mensagens(fonte: Iterable[tuple[str, str]] | Callable[[str], str], nomes: tuple[str, str]) -> Iterator[tuple[str, str]]:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from multiprocessing import Process, current_process
 
-#: Prazo padrão (segundos) de toda espera desta aula. Passou disso, algo travou: melhor um erro claro.
+#: Prazo padrão (segundos) de toda espera desta aula. Passou disso, algo ficou bloqueado: melhor um erro claro.
 PRAZO = 30.0
 
 

@@ -21,9 +21,11 @@ from multiprocessing.managers import BaseManager
 HOST = "127.0.0.1"
 
 #: A fila compartilhada. Cada processo que importa o módulo tem a sua, mas só a do processo
-#: servidor é usada: os clientes recebem um proxy para ela. Criada na importação (e não na primeira
-#: chamada) porque o servidor atende cada conexão numa thread: duas "primeiras chamadas" simultâneas
-#: criariam duas filas.
+#: servidor é usada: os clientes recebem um proxy para ela. Criá-la na importação é só o jeito mais
+#: simples; criar na primeira chamada de ``obter_fila`` também seria seguro. O servidor atende cada
+#: conexão numa thread, mas chama o ``callable`` registrado dentro de ``Server.create``, que segura um
+#: mutex: duas primeiras chamadas simultâneas são feitas uma depois da outra, e a segunda já encontra
+#: a fila criada (é o que o exercício do chat faz, com uma caixa de entrada por participante).
 _fila: queue.Queue = queue.Queue()
 
 

@@ -11,7 +11,15 @@ import pytest
 import trabalhadores_teste as t
 from apoio import METODOS
 
-from autograder import FalhaNoFilho, carregar, executar, rodar_no_filho, sondas, verificar, verificar_igual
+from autograder import (
+    FalhaNoFilho,
+    carregar,
+    executar,
+    rodar_no_filho,
+    sondas,
+    verificar,
+    verificar_igual,
+)
 from autograder.execucao import carregar_seguro
 
 
@@ -203,7 +211,7 @@ def test_carregar_le_a_versao_nova_do_arquivo_sem_importar_no_teste(tmp_path, mo
         carregar("solucao_x")
     (tmp_path / "solucao_x.py").write_text("def f():\n    return 1\n")
     with pytest.raises(FalhaNoFilho, match="solucao_x.py não define g: a função tem de estar no módulo"):
-        carregar("solucao_x").g
+        _ = carregar("solucao_x").g
 
 
 def test_carregar_corta_importacao_que_nao_termina_e_explica(tmp_path, monkeypatch, metodo):
@@ -301,3 +309,20 @@ def test_executor_por_comando_com_prefixo(tmp_path, monkeypatch):
     with pytest.raises(FalhaNoFilho, match="deixou"):
         rodar_no_filho(sol.dorme, prazo=20)
     assert not (tmp_path / ".autograder").exists() or list((tmp_path / ".autograder").iterdir()) == []
+
+
+def test_iniciados_anota_cada_processo_que_o_codigo_inicia(metodo):
+    execucao = executar(t.cria_e_espera_filhos, 3, prazo=20)
+    iniciados = [e for e in execucao.iniciados if e["op"] == "process"]
+    assert len(iniciados) == 3 and all(e["no_executor"] and e["filho"] for e in iniciados)
+    assert executar(t.dobro, 2).iniciados == []
+    funcao = sondas.Funcao(t.quadrado)
+    execucao = executar(t.pool_chama, funcao, 2, prazo=30)
+    assert len([e for e in execucao.iniciados if e["op"] == "process"]) == 2  # os workers do pool
+
+
+@pytest.mark.parametrize("outro", METODOS)
+def test_sondas_servem_a_processos_de_qualquer_contexto(metodo, outro):
+    contador = sondas.Value("i", 0)
+    assert rodar_no_filho(t.incrementa_com_contexto, contador, outro, prazo=30) == 10
+    assert contador.sem_trava() == []

@@ -183,3 +183,12 @@ def devolve_numpy():
     import numpy as np
 
     return {"soma": np.int64(6), "vetor": np.arange(3)}
+
+
+def incrementa_com_contexto(contador, metodo):
+    """Usa a sonda do teste com processos de outro contexto (get_context)."""
+    ctx = multiprocessing.get_context(metodo)
+    p = ctx.Process(target=incrementa, args=(contador, 10, True))
+    p.start()
+    p.join()
+    return contador.value
