@@ -13,7 +13,6 @@ aceita ser chamada em processos filhos.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from multiprocessing import process
 

@@ -34,7 +34,8 @@ MARCA = ".edicao-do-aluno"
 AUTOGRADER_DO_ALUNO = (
     "__init__.py", "execucao.py", "cenarios.py", "sondas.py", "_executor.py",
     # As verificações e sondas próprias de cada exercício (as células de teste as importam).
-    "verificacoes_ex01.py", "verificacoes_ex02.py", "verificacoes_ex05.py", "verificacoes_ex06.py",
+    "verificacoes_ex01.py", "verificacoes_ex02.py", "verificacoes_ex03.py", "verificacoes_ex04.py",
+    "verificacoes_ex05.py", "verificacoes_ex06.py",
     "verificacoes_ex07.py", "sondas_ex0102.py", "sondas_ex05.py", "sondas_ex06.py",
 )
 # O que fica só com o instrutor (um teste exige que todo arquivo de autograder/ esteja numa das duas).
