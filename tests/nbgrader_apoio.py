@@ -52,7 +52,7 @@ def curso_temporario(destino: Path, *nomes: str) -> Path:
 
 
 def montar_submissao(nome: str, trocas=None, novas_celulas=None) -> dict:
-    """O notebook de um aluno de mentira deste curso (veja autograder.sinteticas)."""
+    """O notebook de um aluno de mentira deste curso (veja autograder.instrutor.sinteticas)."""
     return sinteticas.montar_submissao(RAIZ, nome, trocas, novas_celulas)
 
 
