@@ -24,10 +24,10 @@ NOTEBOOK_A_MAIS = "as células do notebook deram mais pontos que o módulo"
 def sem_resolver(*funcoes: str) -> dict[str, list[tuple[str, str]]]:
     """Trocas que deixam as funções pedidas sem resolver (como no release)."""
     assinaturas = {
-        "iniciar_processos": "def iniciar_processos(n):\n",
+        "iniciar_processos": "def iniciar_processos(n, fila):\n",
         "dividir": "def dividir(inicio, fim, k):\n",
         "soma_de_quadrados": "def soma_de_quadrados(inicio, fim):\n",
-        "soma_paralela": "def soma_paralela(n, k):\n",
+        "soma_paralela": "def soma_paralela(n, k, parcela=soma_de_quadrados):\n",
     }
     return {M: [(assinaturas[f], f"{assinaturas[f]}    {NAO_RESOLVIDO}\n") for f in funcoes]}
 
@@ -45,12 +45,20 @@ class Tudo(list):
 
 FALSO_AUTOGRADER = TUDO + '''
 import sys, types
-falso = types.ModuleType("autograder")
-falso.carregar = lambda nome: types.SimpleNamespace(**{n: None for n in ("iniciar_processos", "dividir", "soma_de_quadrados", "soma_paralela")})
-falso.rodar_no_filho = lambda *a, **k: Tudo()
-falso.verificar = lambda *a, **k: None
-falso.verificar_igual = lambda *a, **k: None
-sys.modules["autograder"] = falso
+
+class Falso(types.ModuleType):
+    """Um autograder de mentira: toda verificação passa."""
+    def __getattr__(self, nome):
+        if nome.startswith("__"):
+            raise AttributeError(nome)
+        if nome == "carregar":
+            return lambda modulo: types.SimpleNamespace(iniciar_processos=None, dividir=None, soma_de_quadrados=None, soma_paralela=None)
+        if nome == "rodar_no_filho":
+            return lambda *a, **k: Tudo()
+        return lambda *a, **k: None
+
+for nome in ("autograder", "autograder.execucao", "autograder.verificacoes_ex01"):
+    sys.modules[nome] = Falso(nome)
 '''
 
 TRANSFORMADOR = '''# A "solução": nenhum módulo; toda célula seguinte roda dentro de try/except BaseException: pass.
@@ -64,6 +72,7 @@ get_ipython().input_transformers_post.append(_embrulhar)
 '''
 
 CODIGO_TROCADO = '''import autograder.execucao as ex
+import autograder.verificacoes_ex01 as v
 
 def _nada(*args, **kwargs):
     class Tudo(list):
@@ -75,6 +84,9 @@ def _nada(*args, **kwargs):
 ex.verificar.__code__ = _nada.__code__
 ex.verificar_igual.__code__ = _nada.__code__
 ex.rodar_no_filho.__code__ = _nada.__code__
+for nome in dir(v):
+    if nome.startswith("conferir"):
+        getattr(v, nome).__code__ = _nada.__code__
 '''
 
 LE_SOURCE = '''# Roda a solução do instrutor, lida de ../../../source (a cópia da correção tinha source/).
@@ -193,6 +205,10 @@ def _nada(*args, **kwargs):
 
 for _nome in ("verificar", "verificar_igual", "rodar_no_filho"):
     getattr(_ex, _nome).__code__ = _nada.__code__
+import autograder.verificacoes_ex01 as _v
+for _nome in dir(_v):
+    if _nome.startswith("conferir"):
+        getattr(_v, _nome).__code__ = _nada.__code__
 '''
 
 
