@@ -33,8 +33,9 @@ from autograder.instrutor.status import (
 
 #: Notebooks maiores que isto têm as saídas removidas antes de corrigir.
 LIMITE_SAIDAS = 5 * 1024 * 1024
-#: Cada saída do notebook corrigido (e do feedback) fica com no máximo isto de texto.
-LIMITE_POR_SAIDA = 20_000
+#: Cada saída do notebook corrigido fica com no máximo isto de texto: limita o patológico (dezenas de
+#: MB) e deixa inteiro o que o instrutor quer ver; o feedback do aluno corta mais (instrutor/feedback.py).
+LIMITE_POR_SAIDA = 1_000_000
 #: O que o nbgrader registra quando o kernel morre antes de rodar a primeira célula.
 SINAIS_DE_PARTIDA_FALHA = ("Kernel died before replying to kernel_info", "Kernel didn't respond in", "Address already in use")
 #: Variável herdada por todo processo do kernel no modo sem isolamento (no sandbox, o token do bwrap).
