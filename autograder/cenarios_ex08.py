@@ -17,7 +17,7 @@ import time
 from autograder import _executor
 
 #: Quanto o roteiro espera o processo filho chegar ao wait (ou mostrar que não vai esperar).
-ESPERA_PELO_FILHO = 8.0
+ESPERA_PELO_FILHO = 20.0
 #: Quantas vezes o filho pode pegar e soltar a trava sem esperar até o roteiro concluir que ele não espera.
 OLHADAS = 20
 
