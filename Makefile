@@ -1,39 +1,28 @@
 # Processos em Python: um comando para cada coisa.
-#   make curso      cria o ambiente (.venv) e abre o curso no JupyterLab
+#   make curso      cria o ambiente (.venv) só com o que o aluno precisa e abre o curso no JupyterLab
+#   make instrutor  o mesmo, com o nbgrader (Formgrader, Assignment List) e as ferramentas do instrutor
 #   make teste      cria o ambiente, instala o Chromium se puder e roda todos os testes (é o que o CI roda)
-# Só precisa de Python 3.10+ e make.
+#   make edicao-aluno DESTINO=../processos-em-python-aluno   a edição do aluno, sem soluções
+# Só precisa de Python 3.10+ e make. Cada comando instala os extras de que precisa (EXTRAS abaixo).
 
-PYTHON ?= python3
-VENV   ?= .venv
-BIN    := $(VENV)/bin
-PORTA  ?= 8888
-# Opções a mais para o jupyter lab (ex.: JUPYTER_OPCOES=--no-browser).
-JUPYTER_OPCOES ?=
-# Como root (um contêiner, por exemplo) o Jupyter só aceita abrir com --allow-root.
-COMO_ROOT := $(shell [ "$$(id -u 2>/dev/null)" = 0 ] && echo --allow-root)
+# PYTHON, VENV, PORTA, JUPYTER_OPCOES, EXTRAS e os alvos curso, instalar e verificar.
+include ferramentas/curso.mk
+
 # Testes em paralelo: um processo do pytest por núcleo.
 PYTEST_ARGS ?= -n auto
 
 .DEFAULT_GOAL := curso
-.PHONY: curso instalar navegador teste lint release bench verificar livro
+.PHONY: instrutor navegador teste lint release bench livro edicao-aluno
 
-# O ambiente é refeito quando pyproject.toml (ou o configurador do JupyterLab) muda.
-$(BIN)/.instalado: pyproject.toml ferramentas/configurar_jupyterlab.py
-	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Este curso precisa de Python 3.10 ou mais novo (você tem " + sys.version.split()[0] + ")."'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
-	  echo "Não consegui criar o venv com '$(PYTHON) -m venv' (no Debian/Ubuntu falta o pacote python3-venv)."; \
-	  echo "Tentando com virtualenv..."; \
-	  $(PYTHON) -m pip install --user --quiet virtualenv && $(PYTHON) -m virtualenv $(VENV); }
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[teste,instrutor,livro]"
-	$(BIN)/python ferramentas/configurar_jupyterlab.py
-	@touch $@
+# O que cada comando instala além do que o aluno precisa (vale para os pré-requisitos, como instalar).
+instrutor: EXTRAS = instrutor
+teste: EXTRAS = teste,instrutor,livro
+lint: EXTRAS = teste
+release: EXTRAS = instrutor
+bench: EXTRAS = instrutor
+livro: EXTRAS = livro
 
-instalar: $(BIN)/.instalado
-
-# O PATH leva o venv: o formgrader do nbgrader chama o alembic pelo nome.
-curso: instalar
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORTA) --notebook-dir=. $(COMO_ROOT) $(JUPYTER_OPCOES) notebooks/00-Indice.ipynb
+instrutor: curso
 
 lint: instalar
 	$(BIN)/ruff check .
@@ -65,9 +54,12 @@ N ?= 40
 bench: instalar
 	$(BIN)/python -m autograder.bench --n $(N) --jobs 1 2 4
 
-# Este computador consegue rodar o curso? (Python, pacotes, idioma e um processo filho com spawn)
-verificar: instalar
-	$(BIN)/python notebooks/verificar_ambiente.py
+# A edição do aluno: aulas, enunciados (release/) e a parte da biblioteca que os testes importam, sem
+# soluções, testes ocultos nem ferramentas do instrutor (README: "A edição do aluno").
+DESTINO ?=
+edicao-aluno: instalar
+	@test -n "$(DESTINO)" || { echo "Diga onde criar a edição: make edicao-aluno DESTINO=../processos-em-python-aluno"; exit 1; }
+	$(BIN)/python ferramentas/edicao_aluno.py "$(DESTINO)"
 
 # O livro estático (HTML) do curso em livro/_build/html, com cada aula executada na escala real
 # (leva alguns minutos; PROCESSOS_ESCALA=0.01 make livro para uma prévia rápida).

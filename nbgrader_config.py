@@ -19,6 +19,7 @@ c.CourseDirectory.ignore = [
     "*.pyc",
     "__pycache__",
     "feedback",
+    "feedback_instrutor",
     "solucao_*.py",
 ]
 
@@ -29,3 +30,10 @@ c.ClearSolutions.text_stub = "ESCREVA SUA RESPOSTA AQUI"
 # Cada célula de teste tem seu próprio prazo curto na biblioteca autograder; este é só a rede de segurança.
 c.ExecutePreprocessor.timeout = 120
 c.Execute.timeout = 120
+
+# O feedback do aluno (nbgrader generate_feedback, o botão do formgrader e python -m autograder.corrigir):
+# a docstring de cada teste, os pontos, passou/falhou e a mensagem da falha, mas nunca o código dos
+# testes (nem os ocultos). A visão do instrutor, com tudo, vai para feedback_instrutor/, fora do que o
+# nbgrader libera aos alunos. Veja autograder/instrutor/feedback.py. O nome vai como texto: a classe só
+# é importada quando o feedback é gerado (a edição do aluno não tem autograder.instrutor).
+c.GenerateFeedback.exporter_class = "autograder.instrutor.feedback.ExportadorFeedback"

@@ -195,6 +195,8 @@ def _ajudantes_do_multiprocessing(proc: psutil.Process) -> bool:
     que o forkserver criou (fork sem exec) herda a linha de comando do servidor, mas é do aluno: o
     que o distingue é ter um forkserver como pai."""
     try:
+        if os.getsid(proc.pid) != os.getsid(0):
+            return False  # os ajudantes nunca mudam de sessão; um neto do aluno com setsid, sim
         linha = " ".join(proc.cmdline())
         if "multiprocessing.resource_tracker" in linha:
             return True
@@ -202,7 +204,7 @@ def _ajudantes_do_multiprocessing(proc: psutil.Process) -> bool:
             return False
         pai = proc.parent()
         return pai is None or "multiprocessing.forkserver" not in " ".join(pai.cmdline())
-    except psutil.Error:
+    except (psutil.Error, OSError):
         return False
 
 
@@ -213,11 +215,28 @@ def _descendentes() -> dict[int, psutil.Process]:
         return {}
 
 
-def _marcados(marca: str) -> dict[int, psutil.Process]:
+def _identidade(caminho: str) -> tuple[int, int] | None:
+    try:
+        estado = os.stat(caminho)
+    except OSError:
+        return None
+    return (estado.st_dev, estado.st_ino)
+
+
+def _marcados(marca: str, saida: tuple[int, int] | None = None) -> dict[int, psutil.Process]:
+    """Os processos com a marca no ambiente ou com a saída capturada aberta no stdout/stderr.
+
+    O ambiente de ``/proc/PID/environ`` é o do último exec: um processo criado por ``os.fork`` sem
+    exec (um neto em outra sessão, por exemplo) não mostra a marca posta pelo executor depois do seu
+    próprio exec — mas herda os descritores 1 e 2, que apontam para o arquivo da saída capturada."""
     achados = {}
     for proc in psutil.process_iter():
+        if proc.pid == os.getpid():
+            continue
         try:
-            if proc.pid != os.getpid() and proc.environ().get(VARIAVEL_MARCA) == marca:
+            if saida is not None and saida in (_identidade(f"/proc/{proc.pid}/fd/1"), _identidade(f"/proc/{proc.pid}/fd/2")):
+                achados[proc.pid] = proc
+            elif proc.environ().get(VARIAVEL_MARCA) == marca:
                 achados[proc.pid] = proc
         except (psutil.Error, OSError):
             continue
@@ -238,8 +257,10 @@ def _vivos(processos) -> list[psutil.Process]:
 class _Arvore:
     """Acompanha todos os processos que o código do aluno criou, para poder encerrá-los."""
 
-    def __init__(self, marca: str):
+    def __init__(self, marca: str, saida: str | None = None):
         self.marca = marca
+        self.saida = saida
+        self._identidade_saida = None
         self.antes = set(_descendentes())
         self.vistos: dict[int, psutil.Process] = {}
 
@@ -257,7 +278,9 @@ class _Arvore:
 
     def vivos(self, excluir: int | None = None, ajudantes: bool = True) -> list[psutil.Process]:
         self.observar()
-        todos = {**self.vistos, **_marcados(self.marca)}
+        if self._identidade_saida is None and self.saida:
+            self._identidade_saida = _identidade(self.saida)
+        todos = {**self.vistos, **_marcados(self.marca, self._identidade_saida)}
         todos.pop(excluir, None)
         if not ajudantes:
             todos = {pid: p for pid, p in todos.items() if not _ajudantes_do_multiprocessing(p)}
@@ -476,7 +499,7 @@ def _rodar(pedido: dict, nome: str, prazo: float) -> Execucao:
         "registro": str(trabalho / "sondas"),
     }
     execucao = Execucao(nome=nome)
-    arvore = _Arvore(marca)
+    arvore = _Arvore(marca, pedido["saida"])
     vigia = _Vigia()
     inicio = time.monotonic()
     prefixo = os.environ.get(VARIAVEL_EXECUTOR)
@@ -872,11 +895,12 @@ def _mostrar_falha(shell, etype, valor, tb, tb_offset=None):
 
 
 def _instalar_no_ipython() -> None:
-    try:
-        from IPython import get_ipython
-    except ImportError:  # fora do Jupyter
+    # Só olha um IPython que já está carregado: importá-lo custa ~0,2 s em cada filho spawn/forkserver
+    # que importa o autograder (as sondas viajam para os filhos do aluno), e sem ele não há shell.
+    ipython = sys.modules.get("IPython")
+    if ipython is None:
         return
-    shell = get_ipython()
+    shell = ipython.get_ipython()
     # Só se ninguém mais instalou um tratador (set_custom_exc aceita um só).
     if shell is not None and not getattr(shell, "custom_exceptions", ()):
         shell.set_custom_exc((FalhaNoFilho,), _mostrar_falha)

@@ -9,13 +9,14 @@ from __future__ import annotations
 import importlib
 import multiprocessing
 import os
+import subprocess
 import sys
+import sysconfig
 from importlib import metadata
 
 PACOTES = {
     "jupyterlab": "JupyterLab",
-    "nbgrader": "nbgrader (correção dos exercícios)",
-    "nbclient": "nbclient",
+    "ipykernel": "ipykernel (o kernel Python do Jupyter)",
     "matplotlib": "matplotlib (gráficos)",
     "numpy": "NumPy",
     "psutil": "psutil (inspeção de processos)",
@@ -38,12 +39,45 @@ def verificar_pacote(modulo: str) -> tuple[bool, str]:
     try:
         importlib.import_module(modulo)
     except Exception as erro:  # noqa: BLE001 - qualquer falha de import é um problema do ambiente
-        return False, f"{PACOTES[modulo]}: não encontrado ({type(erro).__name__}) — rode 'make instalar' ou use o environment.yml"
+        return False, f"{PACOTES[modulo]}: não encontrado ({type(erro).__name__}) — rode 'make curso' (ou 'make instalar') ou use o environment.yml"
     try:
         versao = metadata.version("processos-em-python" if modulo == "autograder" else modulo)
     except metadata.PackageNotFoundError:
         versao = "?"
     return True, f"{PACOTES[modulo]} {versao}"
+
+
+def verificar_free_threading() -> tuple[bool, str]:
+    """Informativo: este Python é uma compilação free-threaded (sem o GIL, PEP 703)?"""
+    if not sysconfig.get_config_var("Py_GIL_DISABLED"):
+        return True, (
+            "Python com o GIL (a compilação padrão): threads não rodam código Python ao mesmo tempo; "
+            "para usar vários núcleos, o curso usa processos"
+        )
+    gil_ligado = getattr(sys, "_is_gil_enabled", lambda: True)()
+    estado = "mas o GIL está LIGADO neste processo (PYTHON_GIL=1 ou um módulo que o exige)" if gil_ligado else "e o GIL está desligado"
+    return True, (
+        f"Python free-threaded (compilado sem o GIL), {estado}: threads podem rodar código Python "
+        "em paralelo; o curso usa processos mesmo assim (memória isolada, outros computadores)"
+    )
+
+
+def verificar_metodo_de_inicio(prazo: float = 60.0) -> tuple[bool, str]:
+    """Informativo: o método de início padrão deste sistema, perguntado a um Python novo (perguntar
+    a este fixaria o método neste processo)."""
+    codigo = "import multiprocessing; print(multiprocessing.get_start_method())"
+    try:
+        proc = subprocess.run([sys.executable, "-c", codigo], capture_output=True, text=True, timeout=prazo)
+    except (OSError, subprocess.TimeoutExpired) as erro:
+        return False, f"não consegui perguntar o método de início padrão: {type(erro).__name__}: {erro}"
+    padrao = proc.stdout.strip()
+    if proc.returncode != 0 or not padrao:
+        return False, f"não consegui perguntar o método de início padrão: {proc.stderr.strip()[-300:]}"
+    texto = f"método de início de processos padrão aqui: {padrao}"
+    escolhido = os.environ.get("PROCESSOS_METODO")
+    if escolhido:
+        texto += f" (PROCESSOS_METODO={escolhido} escolhe outro para os testes dos exercícios)"
+    return True, texto
 
 
 def verificar_idioma() -> tuple[bool, str]:
@@ -69,8 +103,10 @@ def verificar_processo_filho(prazo: float = 60.0) -> tuple[bool, str]:
 
 def verificar_tudo() -> list[tuple[bool, str]]:
     resultados = [verificar_python()]
+    resultados += [verificar_free_threading()]
     resultados += [verificar_pacote(m) for m in PACOTES]
     resultados.append(verificar_idioma())
+    resultados.append(verificar_metodo_de_inicio())
     resultados.append(verificar_processo_filho())
     return resultados
 

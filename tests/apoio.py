@@ -124,6 +124,26 @@ def vivos(processos: list[psutil.Process]) -> list[psutil.Process]:
     return restantes
 
 
+def ajudantes_do_multiprocessing() -> set[int]:
+    """Os pids do servidor do forkserver e do rastreador de recursos DESTE processo (o conftest os
+    cria antes de todo teste, e eles vivem até o fim). Os de qualquer outro processo não contam."""
+    import multiprocessing.forkserver
+    import multiprocessing.resource_tracker
+
+    pids = {
+        getattr(multiprocessing.forkserver._forkserver, "_forkserver_pid", None),
+        getattr(multiprocessing.resource_tracker._resource_tracker, "_pid", None),
+    }
+    return {pid for pid in pids if pid}
+
+
+def descendentes_restantes() -> list[psutil.Process]:
+    """Os descendentes vivos deste processo, menos os dois ajudantes do multiprocessing dele (os
+    netos criados pelo forkserver, por exemplo, contam)."""
+    ajudantes = ajudantes_do_multiprocessing()
+    return vivos([p for p in psutil.Process().children(recursive=True) if p.pid not in ajudantes])
+
+
 def descrever(processos: list[psutil.Process]) -> str:
     linhas = []
     for proc in processos:

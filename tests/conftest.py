@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -45,42 +46,72 @@ def metodo(request):
     multiprocessing.set_start_method(anterior, force=True)
 
 
+#: Prazo próprio do livro: esperar a trava (outro processo do xdist construindo) e construir, somados.
+PRAZO_LIVRO = 1500
+
+
 @pytest.fixture(scope="session")
 def livro(tmp_path_factory) -> Path:
     """O livro construído uma vez por execução da suíte, mesmo com vários processos do xdist: o
-    primeiro que chega constrói numa pasta comum, sob uma trava de arquivo; os outros esperam (com
-    prazo) e reusam."""
+    primeiro que chega constrói numa pasta comum, sob uma trava de arquivo; os outros esperam e
+    reusam. Esperar e construir cabem juntos em ``PRAZO_LIVRO`` segundos; o teste que pede o livro
+    ganha esse tempo a mais no seu limite (veja ``pytest_collection_modifyitems``)."""
     pronto = os.environ.get("PROCESSOS_LIVRO_PRONTO")  # um livro já construído (ex.: livro/_build/html)
     if pronto:
         return Path(pronto)
+    fim = time.monotonic() + PRAZO_LIVRO
     base = tmp_path_factory.getbasetemp()
     comum = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # pytest-N/ é desta execução
     saida = comum / "livro-comum"
-    feito = saida / "construido"
+    feito, falhou = saida / "construido", saida / "falhou"
     with open(comum / "livro.trava", "w") as trava:
-        _travar(trava, prazo=1500)
+        _travar(trava, fim)
         try:
+            if falhou.exists():  # outro processo já tentou e falhou: não tenta de novo
+                pytest.fail(falhou.read_text(encoding="utf-8"), pytrace=False)
             if not feito.exists():
                 shutil.rmtree(saida, ignore_errors=True)
                 saida.mkdir()
-                proc = construir_livro(RAIZ, RAIZ / "livro" / "_config.yml", RAIZ / "livro" / "_toc.yml", saida)
-                assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+                try:
+                    proc = construir_livro(
+                        RAIZ, RAIZ / "livro" / "_config.yml", RAIZ / "livro" / "_toc.yml", saida,
+                        prazo=max(1.0, fim - time.monotonic()),
+                    )
+                    problema = None if proc.returncode == 0 else proc.stdout[-3000:] + proc.stderr[-3000:]
+                except subprocess.TimeoutExpired as erro:
+                    problema = f"a construção do livro passou de {erro.timeout:.0f} s e foi encerrada"
+                if problema:
+                    falhou.write_text(problema, encoding="utf-8")
+                    pytest.fail(problema, pytrace=False)
                 feito.write_text("ok")
         finally:
             fcntl.flock(trava, fcntl.LOCK_UN)
     return saida / "_build" / "html"
 
 
-def _travar(arquivo, prazo: float) -> None:
-    fim = time.monotonic() + prazo
+def _travar(arquivo, fim: float) -> None:
     while True:
         try:
             fcntl.flock(arquivo, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return
         except BlockingIOError:
             if time.monotonic() > fim:
-                raise TimeoutError(f"a trava do livro não foi liberada em {prazo} s") from None
+                raise TimeoutError(f"a trava do livro não foi liberada em {PRAZO_LIVRO} s") from None
             time.sleep(0.5)
+
+
+def pytest_collection_modifyitems(config, items):
+    """O limite do pytest-timeout conta também a preparação dos fixtures: o teste que pede o livro
+    (direto ou por outro fixture) ganha ``PRAZO_LIVRO`` a mais, e só ele. A construção em si é
+    limitada pelo prazo próprio do fixture."""
+    padrao = float(config.getini("timeout") or 0)
+    for item in items:
+        if "livro" not in item.fixturenames:
+            continue
+        marca = item.get_closest_marker("timeout")
+        atual = float(marca.kwargs.get("timeout", marca.args[0] if marca.args else padrao)) if marca else padrao
+        if atual > 0:
+            item.add_marker(pytest.mark.timeout(atual + PRAZO_LIVRO), append=False)
 
 
 @pytest.hookimpl(hookwrapper=True)

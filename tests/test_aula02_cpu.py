@@ -1,7 +1,10 @@
 """Testes de notebooks/aula02_cpu.py: divisão do intervalo, medições e a lei de Amdahl."""
 
+import functools
+import os
 import sys
 
+import filhos_apoio
 import pytest
 from apoio import NOTEBOOKS
 
@@ -31,18 +34,38 @@ def test_computer_percorre_o_intervalo_e_registra_o_tempo():
     assert r["fim"] >= r["inicio"]
 
 
-def test_executar_em_paralelo_usa_processos_distintos_e_cobre_o_intervalo():
+def test_executar_em_paralelo_usa_processos_distintos_e_cobre_o_intervalo(metodo, tmp_path, monkeypatch):
+    # Cada tarefa só calcula quando as duas estão rodando ao mesmo tempo (um encontro com prazo):
+    # um trabalhador preso no encontro não pega a outra tarefa, e duas tarefas de 2 ms não caem no
+    # mesmo processo por acaso. Com um pool de um trabalhador só, o encontro não acontece.
+    monkeypatch.setattr(aula, "computer", functools.partial(filhos_apoio.computer_em_encontro, str(tmp_path), 2))
     tempo, registros = aula.executar(0, 40_000, 2)
     assert tempo > 0
     assert sorted((r["start"], r["end"]) for r in registros) == [(0, 20_000), (20_000, 40_000)]
-    assert len({r["pid"] for r in registros}) == 2
+    pids = {r["pid"] for r in registros}
+    assert len(pids) == 2 and os.getpid() not in pids
 
 
-def test_medir_escalabilidade_calcula_speedup_e_eficiencia():
+def test_medir_escalabilidade_calcula_speedup_e_eficiencia(monkeypatch):
+    # Tempos conhecidos no lugar dos medidos: speedup e eficiência conferidos com números feitos à mão.
+    tempos = {1: 12.0, 2: 8.0, 3: 3.0}
+    monkeypatch.setattr(aula, "executar", lambda inicio, fim, p: (tempos[p], [{"p": p}] * p))
+    medidas = aula.medir_escalabilidade(20_000, 3)
+    assert [m["processos"] for m in medidas] == [1, 2, 3]
+    assert [m["tempo"] for m in medidas] == [12.0, 8.0, 3.0]
+    assert [m["speedup"] for m in medidas] == pytest.approx([1.0, 1.5, 4.0])
+    assert [m["eficiencia"] for m in medidas] == pytest.approx([1.0, 0.75, 4 / 3])
+    assert [len(m["registros"]) for m in medidas] == [1, 2, 3]
+
+
+def test_medir_escalabilidade_de_verdade_mede_cada_quantidade():
     medidas = aula.medir_escalabilidade(20_000, 2)
     assert [m["processos"] for m in medidas] == [1, 2]
-    assert medidas[0]["speedup"] == 1.0
-    assert medidas[1]["eficiencia"] == pytest.approx(medidas[1]["speedup"] / 2)
+    assert all(m["tempo"] > 0 for m in medidas)
+    assert [sorted((r["start"], r["end"]) for r in m["registros"]) for m in medidas] == [
+        [(0, 20_000)],
+        [(0, 10_000), (10_000, 20_000)],
+    ]
 
 
 def test_amdahl_e_karp_flatt_sao_inversos():

@@ -2,6 +2,7 @@
 
 import multiprocessing
 import sys
+import time
 
 import pytest
 from apoio import METODOS, NOTEBOOKS
@@ -79,6 +80,12 @@ def test_join_antes_de_consumir_nao_termina_e_consumir_libera():
     ctx = multiprocessing.get_context("spawn")
     fila = ctx.Queue()
     (p,) = _rodar(ctx, (aula.despejar, (fila, 5_000_000)))
+    # Só vale depois que o filho começou a escrever: dados no cano provam que o put já aconteceu (um
+    # filho que ainda nem começou também estaria "vivo"). O cano enche com bem menos de 5 MB.
+    fim = time.monotonic() + 60
+    while fila.empty() and time.monotonic() < fim:
+        time.sleep(0.05)
+    assert not fila.empty(), "o filho não escreveu nada na fila em 60 s"
     p.join(timeout=3)
     assert p.is_alive(), "com 5 MB na fila o filho só termina depois que alguém lê"
     assert len(fila.get(timeout=60)) == 5_000_000

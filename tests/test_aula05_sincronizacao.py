@@ -4,6 +4,7 @@ import multiprocessing
 import sys
 import time
 
+import filhos_apoio
 import pytest
 from apoio import METODOS, NOTEBOOKS
 
@@ -77,10 +78,15 @@ def test_iniciar_e_esperar_acusa_filho_que_falhou(ctx):
 
 
 def _visitas(ctx, trava, visitas=3, duracao=0.05):
-    registro = ctx.Queue()
-    largada = time.time() + 1.5
+    """Três processos visitam a seção crítica depois de uma largada comum (uma barreira, não um
+    instante marcado no relógio: numa máquina carregada, um filho do spawn pode levar segundos para
+    começar). A largada de ``visitar_secao_critica`` é 0: já passou, ele entra assim que chamado."""
+    registro, barreira = ctx.Queue(), ctx.Barrier(3)
     procs = [
-        ctx.Process(target=aula.visitar_secao_critica, args=(trava, registro, largada, visitas, duracao))
+        ctx.Process(
+            target=filhos_apoio.largar_juntos,
+            args=(barreira, aula.visitar_secao_critica, trava, registro, 0.0, visitas, duracao),
+        )
         for _ in range(3)
     ]
     aula.iniciar_e_esperar(procs, prazo=PRAZO)
@@ -95,7 +101,7 @@ def test_com_lock_nenhuma_visita_se_sobrepoe(ctx):
 
 
 def test_sem_trava_as_visitas_se_sobrepoem(ctx):
-    # Sem trava e com largada marcada, 2 visitas de 0,4 s de cada um de 3 processos se cruzam.
+    # Sem trava e com largada comum, 2 visitas de 0,4 s de cada um de 3 processos se cruzam.
     intervalos = _visitas(ctx, None, visitas=2, duracao=0.4)
     assert aula.sobreposicoes(intervalos) > 0
 
@@ -136,18 +142,22 @@ def test_condition_consumidores_nunca_veem_estoque_negativo(ctx):
 
 
 def test_ninguem_parte_antes_do_evento(ctx):
-    evento, resultado = ctx.Event(), ctx.Queue()
-    procs = [ctx.Process(target=aula.esperar_largada, args=(evento, resultado)) for _ in range(3)]
+    evento, avisos, resultado = ctx.Event(), ctx.Queue(), ctx.Queue()
+    avisando = filhos_apoio.EventoQueAvisa(evento, avisos)  # avisa quando cada filho começa a esperar
+    procs = [ctx.Process(target=aula.esperar_largada, args=(avisando, resultado)) for _ in range(3)]
     for p in procs:
         p.start()
-    time.sleep(0.5)
+    aula.coletar(avisos, 3, prazo=PRAZO)  # os três já estão esperando o evento (e anotaram "comecou")
+    time.sleep(0.3)
+    assert resultado.empty(), "alguém partiu sem o evento"
     largada = time.time()
     evento.set()
     for p in procs:
         p.join(timeout=PRAZO)
         assert p.exitcode == 0
     registros = aula.coletar(resultado, 3, prazo=PRAZO)
-    assert all(partiu and saiu >= largada for _, partiu, _, saiu in registros)
+    # todos começaram a esperar antes da largada e só saíram depois dela
+    assert all(partiu and comecou < largada <= saiu for _, partiu, comecou, saiu in registros), registros
 
 
 def test_evento_nunca_ligado_devolve_false_no_prazo(ctx):
@@ -158,19 +168,28 @@ def test_evento_nunca_ligado_devolve_false_no_prazo(ctx):
 
 
 def test_semaforo_deixa_no_maximo_dois_e_chega_a_dois(ctx):
-    semaforo, registro = ctx.Semaphore(2), ctx.Queue()
-    largada = time.time() + 1.5
-    procs = [ctx.Process(target=aula.usar_recurso, args=(semaforo, registro, largada, 0.3)) for _ in range(5)]
+    # Largada comum por uma barreira: os cinco pedem o semáforo juntos; os dois primeiros ficam
+    # 0,5 s lá dentro, e o segundo só não se cruzaria com o primeiro se demorasse mais que isso.
+    semaforo, registro, barreira = ctx.Semaphore(2), ctx.Queue(), ctx.Barrier(5)
+    procs = [
+        ctx.Process(target=filhos_apoio.largar_juntos, args=(barreira, aula.usar_recurso, semaforo, registro, 0.0, 0.5))
+        for _ in range(5)
+    ]
     aula.iniciar_e_esperar(procs, prazo=PRAZO)
     usos = aula.coletar(registro, 5, prazo=PRAZO)
     assert aula.ocupacao_maxima(usos) == 2
 
 
 def test_barreira_libera_todos_juntos(ctx):
-    barreira, registro = ctx.Barrier(2), ctx.Queue()
-    procs = [aula.MeuProcesso(barreira, 0.2, registro), aula.MeuProcesso(barreira, 0.8, registro)]
+    # Os dois largam juntos (outra barreira, antes de dormir): o rápido acorda ~0,6 s antes do lento.
+    barreira, largada, registro = ctx.Barrier(2), ctx.Barrier(2), ctx.Queue()
+    procs = [
+        filhos_apoio.MeuProcessoComLargada(largada, barreira, 0.2, registro),
+        filhos_apoio.MeuProcessoComLargada(largada, barreira, 0.8, registro),
+    ]
     aula.iniciar_e_esperar(procs, prazo=PRAZO)
     rapido, lento = sorted(aula.coletar(registro, 2, prazo=PRAZO), key=lambda r: r["tempo"])
-    assert abs(rapido["continuou"] - lento["continuou"]) < 0.3
-    assert rapido["continuou"] - rapido["acordou"] > 0.3  # o rápido esperou o lento na barreira
-    assert lento["continuou"] >= lento["acordou"]
+    # Causalidade, sem tolerância de relógio: ninguém continua antes de o último chegar à barreira.
+    # (Se "continuou" fosse anotado antes do wait, como no slide, o rápido continuaria antes.)
+    ultimo_a_chegar = max(rapido["acordou"], lento["acordou"])
+    assert rapido["continuou"] >= ultimo_a_chegar and lento["continuou"] >= ultimo_a_chegar, (rapido, lento)

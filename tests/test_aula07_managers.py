@@ -1,7 +1,9 @@
 """Testes de notebooks/aula07_managers.py: proxies de Manager, com cada método de início."""
 
 import multiprocessing
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from apoio import METODOS, NOTEBOOKS
@@ -19,7 +21,26 @@ def ctx(request):
     return multiprocessing.get_context(request.param)
 
 
-def test_modify_data_conta_de_1_a_5_sem_repetir(ctx, capfd):
+def _impresso_pelos_filhos(ctx, capfd, corpo) -> str:
+    """Roda ``corpo(ctx)`` e devolve o que os filhos imprimiram.
+
+    Os filhos do forkserver herdam o stdout do servidor, criado antes do teste (fora do ``capfd``):
+    com forkserver, ``corpo`` roda num interpretador novo, com um servidor só dele, e o que se
+    confere é o stdout desse interpretador (as asserções de ``corpo`` valem lá também).
+    """
+    if ctx.get_start_method() != "forkserver":
+        corpo(ctx)
+        return capfd.readouterr().out
+    codigo = (
+        f"import multiprocessing, sys\nsys.path[:0] = {[str(NOTEBOOKS), str(Path(__file__).parent)]!r}\n"
+        f"import {__name__} as t\nt.{corpo.__name__}(multiprocessing.get_context('forkserver'))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", codigo], capture_output=True, text=True, timeout=2 * PRAZO)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc.stdout
+
+
+def _modify_data_cinco_vezes(ctx):
     with ctx.Manager() as m:
         lock, counter, results, objs = ctx.RLock(), ctx.Value("i", 0), m.list(), m.dict()
         aula.iniciar_e_esperar(
@@ -28,9 +49,10 @@ def test_modify_data_conta_de_1_a_5_sem_repetir(ctx, capfd):
         assert counter.value == 5
         assert len(results) == 5 and all(isinstance(r, bool) for r in results)
         assert dict(objs) == {f"{i}^2": i * i for i in range(1, 6)}
-    if ctx.get_start_method() == "forkserver":
-        return  # os filhos do forkserver escrevem no stdout do servidor, criado antes do teste
-    impresso = capfd.readouterr().out
+
+
+def test_modify_data_conta_de_1_a_5_sem_repetir(ctx, capfd):
+    impresso = _impresso_pelos_filhos(ctx, capfd, _modify_data_cinco_vezes)
     # cada filho imprimiu sob a trava: os contadores aparecem de 1 a 5, em ordem
     contadores = [int(linha.split(": ")[1].split(")")[0]) for linha in impresso.splitlines() if "obtivemos" in linha]
     assert contadores == [1, 2, 3, 4, 5]
@@ -43,13 +65,14 @@ def test_worker_anexa_cada_item_uma_vez(ctx):
         assert sorted(itens) == list(range(6))
 
 
-def test_worker_imprime_o_item_e_a_lista(ctx, capfd):
-    if ctx.get_start_method() == "forkserver":
-        pytest.skip("os filhos do forkserver escrevem no stdout do servidor, criado antes do teste")
+def _worker_com_a_lista_7(ctx):
     with ctx.Manager() as m:
         itens = m.list([7])
         aula.iniciar_e_esperar([ctx.Process(target=aula.worker, args=(itens, 3, 10))], prazo=PRAZO)
-    assert "3 [7, 3]" in capfd.readouterr().out
+
+
+def test_worker_imprime_o_item_e_a_lista(ctx, capfd):
+    assert "3 [7, 3]" in _impresso_pelos_filhos(ctx, capfd, _worker_com_a_lista_7)
 
 
 def test_append_em_sublista_comum_se_perde_e_reatribuir_corrige(ctx):

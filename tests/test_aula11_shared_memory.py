@@ -48,5 +48,7 @@ def test_custos_manager_muito_mais_caro_que_memoria_compartilhada(metodo):
         "Array('d', lock=False), um elemento por vez",
         "Manager().list(), um elemento por vez",
     }
+    assert all(c > 0 for c in custos.values())
+    # Só a diferença de ordens de grandeza é conferida (uma mensagem ao servidor por elemento contra
+    # uma escrita na memória): comparar as variantes de memória entre si dependeria da carga da máquina.
     assert custos["Manager().list(), um elemento por vez"] > 10 * custos["Array('d', lock=False), um elemento por vez"]
-    assert custos["SharedMemory + numpy, vetorizado"] < custos["SharedMemory + numpy, um elemento por vez"]

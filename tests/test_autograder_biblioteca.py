@@ -1,6 +1,7 @@
 """Testes da biblioteca de correção (autograder): mensagens em português calculadas do que aconteceu,
 saída do aluno que nunca derruba um teste, sondas que veem o comportamento e nada que fique vivo."""
 
+import contextlib
 import json
 import os
 import shutil
@@ -9,7 +10,7 @@ import time
 import psutil
 import pytest
 import trabalhadores_teste as t
-from apoio import METODOS
+from apoio import METODOS, descendentes_restantes, descrever, vivos
 
 from autograder import (
     FalhaNoFilho,
@@ -27,18 +28,6 @@ from autograder.execucao import carregar_seguro
 def metodo(request, monkeypatch):
     monkeypatch.setenv("PROCESSOS_METODO", request.param)
     return request.param
-
-
-def _marcados_vivos(marca=None):
-    vivos = []
-    for proc in psutil.process_iter():
-        try:
-            valor = proc.environ().get("AUTOGRADER_MARCA")
-            if valor and (marca is None or valor == marca) and proc.status() != psutil.STATUS_ZOMBIE:
-                vivos.append(proc.pid)
-        except psutil.Error:
-            continue
-    return vivos
 
 
 def test_devolve_o_valor_e_roda_em_outro_processo(metodo):
@@ -171,17 +160,14 @@ def test_saida_do_aluno_vai_para_o_stdout_limitada_e_nunca_para_o_stderr(metodo,
     assert "bytes cortados" in saida and len(saida) < 10_000
 
 
-def test_filho_que_deixa_neto_vivo_falha_e_o_neto_morre(metodo):
+def test_filho_que_deixa_neto_vivo_falha_e_o_neto_morre(metodo, tmp_path):
     with pytest.raises(FalhaNoFilho, match="deixou .* processo"):
-        rodar_no_filho(t.neto_eterno, prazo=10)
-    assert _marcados_vivos() == [] or True  # outros workers do xdist podem ter marcados; veja abaixo
-    filhos = [p for p in psutil.Process().children(recursive=True) if p.status() != psutil.STATUS_ZOMBIE]
-    assert all(_eh_ajudante_do_teste(p) for p in filhos), filhos
-
-
-def _eh_ajudante_do_teste(proc):
-    linha = " ".join(proc.cmdline())
-    return proc.ppid() == os.getpid() and ("resource_tracker" in linha or "forkserver" in linha)
+        rodar_no_filho(t.neto_eterno, str(tmp_path / "neto"), prazo=10)
+    neto = int((tmp_path / "neto").read_text())
+    with contextlib.suppress(psutil.NoSuchProcess):
+        assert vivos([psutil.Process(neto)]) == [], f"o neto {neto} continua vivo"
+    restantes = descendentes_restantes()
+    assert restantes == [], descrever(restantes)
 
 
 def test_neto_orfao_em_outra_sessao_tambem_e_encerrado():

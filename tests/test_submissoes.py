@@ -6,8 +6,8 @@ import importlib
 import sys
 from pathlib import Path
 
-import psutil
 import pytest
+from apoio import descendentes_restantes, descrever
 from nbgrader_apoio import autograde, curso_temporario, montar_submissao
 from submissoes import OBRIGATORIAS
 
@@ -30,7 +30,8 @@ def test_notas_exatas_de_cada_variante(arquivo: Path, tmp_path: Path):
     esperadas = {rotulo: v.nota for rotulo, v in variantes.items()}
     assert obtidas == esperadas, f"obtidas={obtidas}\nesperadas={esperadas}\n{saida[-3000:]}"
     # O autograde terminou e nada do que ele rodou ficou vivo (o fixture automático confere de novo).
-    assert [p for p in psutil.Process().children(recursive=True) if "multiprocessing" not in " ".join(p.cmdline())] == []
+    restantes = descendentes_restantes()
+    assert restantes == [], descrever(restantes)
 
 
 def test_montar_submissao_recusa_troca_que_nao_existe():

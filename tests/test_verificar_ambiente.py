@@ -1,6 +1,7 @@
 """A verificação do ambiente e a configuração do idioma do JupyterLab."""
 
 import json
+import multiprocessing
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +25,7 @@ def test_verificacao_passa_neste_ambiente_e_inicia_um_filho_com_spawn():
 def test_relatorio_diz_o_que_falta_em_portugues(monkeypatch):
     texto = verificar_ambiente.relatorio([(True, "Python 3.11"), (False, "nbgrader: não encontrado")])
     assert "✘ nbgrader: não encontrado" in texto and "Falta corrigir 1 item(ns)" in texto
-    assert verificar_ambiente.verificar_pacote("nbgrader")[0]
+    assert verificar_ambiente.verificar_pacote("numpy")[0]
     monkeypatch.setitem(verificar_ambiente.PACOTES, "pacote_que_nao_existe", "Pacote")
     ok, texto = verificar_ambiente.verificar_pacote("pacote_que_nao_existe")
     assert not ok and "não encontrado" in texto
@@ -79,3 +80,27 @@ def test_o_ambiente_do_curso_esta_configurado():
     """O make instalar rodou o configurador no venv em uso (é ele que o JupyterLab do curso lê)."""
     config = json.loads(configurar_jupyterlab.arquivo_de_config_do_servidor().read_text())
     assert config["LabServerApp"]["user_settings_dir"] == str(configurar_jupyterlab.pasta_do_usuario())
+
+
+def test_diz_se_o_python_e_free_threaded(monkeypatch):
+    ok, texto = verificar_ambiente.verificar_free_threading()
+    gil = bool(verificar_ambiente.sysconfig.get_config_var("Py_GIL_DISABLED"))
+    assert ok and (("free-threaded" in texto) == gil) and ("com o GIL" in texto) != gil
+    monkeypatch.setattr(verificar_ambiente.sysconfig, "get_config_var", lambda nome: 1 if nome == "Py_GIL_DISABLED" else None)
+    monkeypatch.setattr(verificar_ambiente.sys, "_is_gil_enabled", lambda: False, raising=False)
+    ok, texto = verificar_ambiente.verificar_free_threading()
+    assert ok and "free-threaded" in texto and "GIL está desligado" in texto
+
+
+def test_diz_o_metodo_de_inicio_padrao_sem_fixa_lo_neste_processo(monkeypatch):
+    monkeypatch.delenv("PROCESSOS_METODO", raising=False)
+    antes = multiprocessing.get_start_method(allow_none=True)
+    ok, texto = verificar_ambiente.verificar_metodo_de_inicio()
+    esperado = subprocess.run([sys.executable, "-c", "import multiprocessing; print(multiprocessing.get_start_method())"],
+                              capture_output=True, text=True, timeout=60).stdout.strip()
+    assert ok and texto == f"método de início de processos padrão aqui: {esperado}"
+    assert multiprocessing.get_start_method(allow_none=True) == antes
+    monkeypatch.setenv("PROCESSOS_METODO", "spawn")
+    assert "PROCESSOS_METODO=spawn" in verificar_ambiente.verificar_metodo_de_inicio()[1]
+    relatorio = verificar_ambiente.relatorio(verificar_ambiente.verificar_tudo())
+    assert "método de início de processos padrão aqui" in relatorio and "GIL" in relatorio

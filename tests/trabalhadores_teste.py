@@ -35,9 +35,12 @@ def mata_a_si_mesmo():
     os.kill(os.getpid(), 9)
 
 
-def neto_eterno():
+def neto_eterno(arquivo=None):
     p = multiprocessing.Process(target=time.sleep, args=(600,))
     p.start()
+    if arquivo:  # o teste confere depois que este neto morreu (ele pode ficar órfão, fora da árvore do teste)
+        with open(arquivo, "w") as saida:
+            saida.write(str(p.pid))
     return p.pid  # devolve sem join: o filho de teste não consegue terminar
 
 

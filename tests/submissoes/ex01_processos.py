@@ -15,11 +15,11 @@ VARIANTES = {
     # dividir levanta uma exceção (e a soma paralela, que a usa, também falha).
     "excecao": Variante(nota=2, trocas={M: [("    total = fim - inicio\n", "    total = (fim - inicio) / 0\n")]}),
     "kernel_morre": Variante(nota=0, novas_celulas=[(M, "import os\nos._exit(1)")]),
-    # O trabalhador foi escrito numa célula do notebook: o módulo não o conhece.
+    # O alvo dos filhos da parte A foi escrito numa célula do notebook: o módulo não o conhece.
     "funcao_na_celula": Variante(
-        nota=4,
-        trocas={M: [("def soma_de_quadrados(inicio, fim):", "def _soma_removida(inicio, fim):")]},
-        novas_celulas=[(M, "def soma_de_quadrados(inicio, fim):\n    return sum(i * i for i in range(inicio, fim))")],
+        nota=5,
+        trocas={M: [("def _reportar(fila):", "def _reportar_removida(fila):")]},
+        novas_celulas=[(M, "import os\nfrom multiprocessing import current_process\n\n\ndef _reportar(fila):\n    fila.put((os.getpid(), current_process().name))")],
     ),
     # iniciar_processos deixa um filho vivo.
     "deixa_filhos": Variante(nota=5, trocas={M: [("    for p in processos:\n        p.start()\n    pids", "    for p in processos:\n        p.start()\n    import time\n    Process(target=time.sleep, args=(120,)).start()\n    pids")]}),

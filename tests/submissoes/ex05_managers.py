@@ -15,11 +15,11 @@ VARIANTES = {
     # O filho da Parte A levanta uma exceção.
     "excecao": Variante(nota=4, trocas={M: [("    for palavra in texto.lower().split():", "    for palavra in texto.lower().split(0):")]}),
     "kernel_morre": Variante(nota=0, novas_celulas=[(M, "import os\nos._exit(1)")]),
-    # registrar escrito numa célula em vez de no módulo.
+    # historico_de escrita numa célula em vez de no módulo: a Parte C não acha a função.
     "funcao_na_celula": Variante(
         nota=5,
-        trocas={M: [("def registrar(historico, trava, nome):", "def _registrar_removida(historico, trava, nome):")]},
-        novas_celulas=[(M, "def registrar(historico, trava, nome):\n    with trava:\n        historico['log'] = historico['log'] + [nome]")],
+        trocas={M: [("def historico_de(nomes, registrar=registrar):", "def _historico_removido(nomes, registrar=registrar):")]},
+        novas_celulas=[(M, "def historico_de(nomes, registrar=None):\n    return sorted(nomes)")],
     ),
     # unicos deixa um processo rodando.
     "deixa_filhos": Variante(nota=5, trocas={M: [("        return sorted(lista)", "        import time\n        Process(target=time.sleep, args=(120,)).start()\n        return sorted(lista)")]}),

@@ -1,4 +1,5 @@
-"""Submissões de mentira do exercício 06 (chat) e suas notas exatas (total: 9 pontos)."""
+"""Submissões de mentira do exercício 06 (chat) e suas notas exatas (total: 9 pontos: servidor 2, chave 1,
+participante 3, conversa 2, encerramento 1)."""
 
 from submissoes import Variante
 
@@ -11,24 +12,25 @@ VARIANTES = {
         "    chave = secrets.token_bytes(32)\n    servidor = iniciar_servidor(chave)\n    try:\n        resultados = Queue()",
         "    raise NotImplementedError()\n    chave = secrets.token_bytes(32)\n    servidor = iniciar_servidor(chave)\n    try:\n        resultados = Queue()",
     )]}),
-    # O participante nunca sai do laço: B e C são cortadas pelo prazo.
-    "laco_infinito": Variante(nota=3, trocas={M: [(
+    # O participante nunca sai do laço: B e a conversa falham (o encerramento com participantes que caem
+    # não chega a chamar participante).
+    "laco_infinito": Variante(nota=4, trocas={M: [(
         "        if eh_sair(mensagem):\n            return transcricao\n        vez_de_escrever = not vez_de_escrever",
         "        while True:\n            pass",
     )]}),
     # Os dois lados começam esperando receber: ninguém escreve.
-    "impasse": Variante(nota=3, trocas={M: [("    vez_de_escrever = comeca\n", "    vez_de_escrever = False\n")]}),
+    "impasse": Variante(nota=4, trocas={M: [("    vez_de_escrever = comeca\n", "    vez_de_escrever = False\n")]}),
     # O participante levanta uma exceção.
-    "excecao": Variante(nota=3, trocas={M: [("    transcricao = []\n", "    transcricao = []\n    raise RuntimeError('caiu a conexão')\n")]}),
+    "excecao": Variante(nota=4, trocas={M: [("    transcricao = []\n", "    transcricao = []\n    raise RuntimeError('caiu a conexão')\n")]}),
     # O kernel morre logo depois de escrever o módulo.
     "kernel_morre": Variante(nota=0, novas_celulas=[(M, "import os\nos._exit(1)")]),
     # participante escrito numa célula do notebook em vez de no módulo.
     "funcao_na_celula": Variante(
-        nota=3,
+        nota=4,
         trocas={M: [("def participante(nome, outro,", "def _participante_removido(nome, outro,")]},
-        novas_celulas=[(M, "def participante(nome, outro, endereco, chave, fonte, comeca, prazo=10.0):\n    return []")],
+        novas_celulas=[(M, "def participante(nome, outro, endereco, chave, fonte, comeca, prazo=10.0, mostrar=None):\n    return []")],
     ),
-    # conversar deixa um processo filho rodando (sem join).
+    # conversar deixa um processo filho rodando (sem join): a conversa e o encerramento falham.
     "deixa_filhos": Variante(nota=6, trocas={M: [(
         "        for p in processos:\n            p.start()\n",
         "        for p in processos:\n            p.start()\n        import time\n        Process(target=time.sleep, args=(120,)).start()\n",

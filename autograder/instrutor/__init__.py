@@ -1,0 +1,1 @@
+"""Ferramentas do instrutor (correção, feedback). Nada daqui vai para a edição do aluno."""

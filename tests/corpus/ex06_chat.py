@@ -1,0 +1,368 @@
+"""Corpus do exercício 06 (chat com BaseManager): alunos de mentira, com a nota esperada por célula."""
+
+from corpus import Submissao
+
+S, K, P, C, E = "ex06-servidor", "ex06-chave-errada", "ex06-participante", "ex06-conversa", "ex06-encerramento"
+TUDO = {S: 2, K: 1, P: 3, C: 2, E: 1}
+
+
+def _menos(*celulas):
+    return {g: (0 if g in celulas else p) for g, p in TUDO.items()}
+
+
+OUTRA_ESTRUTURA = '''
+"""Chat com BaseManager, escrito do meu jeito: helpers, logging no stderr, prints de depuração."""
+import logging
+import multiprocessing as mp
+import queue
+import secrets
+import sys
+from multiprocessing.managers import BaseManager
+
+logging.basicConfig(stream=sys.stderr, level=logging.DEBUG, format="[%(processName)s] %(message)s")
+log = logging.getLogger("chat")
+
+HOST = "127.0.0.1"
+SAIR = "sair"
+_caixas = {}
+
+
+def caixa_de(nome):
+    return _caixas.setdefault(nome, queue.Queue())
+
+
+class ServidorChat(BaseManager):
+    pass
+
+
+class ClienteChat(BaseManager):
+    pass
+
+
+ServidorChat.register("caixa_de", caixa_de)
+ClienteChat.register("caixa_de")
+
+
+def iniciar_servidor(chave):
+    s = ServidorChat((HOST, 0), chave)
+    s.start()
+    log.debug("servidor em %s", s.address)
+    return s
+
+
+def conectar(endereco, chave):
+    c = ClienteChat(tuple(endereco), chave)
+    c.connect()
+    return c
+
+
+def eh_sair(mensagem):
+    return mensagem.strip().lower() == SAIR
+
+
+def proxima_mensagem(fonte):
+    if callable(fonte):
+        return fonte()
+    return next(fonte, SAIR)
+
+
+class Conversa:
+    def __init__(self, nome, outro, cliente, prazo, mostrar):
+        self.nome, self.outro, self.prazo = nome, outro, prazo
+        self.entrada, self.saida = cliente.caixa_de(nome), cliente.caixa_de(outro)
+        self.mostrar = mostrar or (lambda linha: None)
+        self.linhas = []
+
+    def escrever(self, fonte):
+        texto = proxima_mensagem(fonte)
+        self.saida.put(texto)
+        self.linhas.append(f"{self.nome}: {texto}")
+        print("enviei", repr(texto), flush=True)
+        return texto
+
+    def receber(self):
+        texto = self.entrada.get(timeout=self.prazo)
+        self.linhas.append(f"{self.outro}: {texto}")
+        self.mostrar(self.linhas[-1])
+        print("recebi", repr(texto), file=sys.stderr, flush=True)
+        return texto
+
+
+def participante(nome, outro, endereco, chave, fonte, comeca, prazo=10.0, mostrar=None):
+    if not callable(fonte):
+        fonte = iter(fonte)
+    conversa = Conversa(nome, outro, conectar(endereco, chave), prazo, mostrar)
+    passos = [conversa.escrever, conversa.receber] if comeca else [conversa.receber, conversa.escrever]
+    while True:
+        for passo in passos:
+            texto = passo(fonte) if passo == conversa.escrever else passo()
+            if eh_sair(texto):
+                return conversa.linhas
+
+
+def _participar(nome, outro, endereco, chave, mensagens, comeca, prazo, resultados):
+    resultados.put((nome, participante(nome, outro, endereco, chave, mensagens, comeca, prazo)))
+
+
+def conversar(mensagens_a, mensagens_b, prazo=10.0, participar=_participar):
+    ctx = mp.get_context()
+    chave = secrets.token_bytes(24)
+    servidor = iniciar_servidor(chave)
+    filhos = []
+    try:
+        resultados = ctx.Queue()
+        for nome, outro, msgs, comeca in (("A", "B", mensagens_a, True), ("B", "A", mensagens_b, False)):
+            p = ctx.Process(target=participar, args=(nome, outro, servidor.address, chave, list(msgs), comeca, prazo, resultados))
+            p.start()
+            filhos.append(p)
+        transcricoes = {}
+        while len(transcricoes) < 2:
+            nome, linhas = resultados.get(timeout=2 * prazo)
+            transcricoes[nome] = linhas
+        return transcricoes
+    finally:
+        for p in filhos:
+            p.join(timeout=prazo)
+            if p.is_alive():
+                p.terminate()
+                p.join()
+        servidor.shutdown()
+        log.debug("servidor encerrado")
+'''
+
+FORKSERVER_E_WITH = '''
+"""Chat com forkserver explícito, uma função que cria as caixas e with para o servidor."""
+import multiprocessing
+import queue
+import secrets
+from multiprocessing.managers import BaseManager
+
+HOST = "127.0.0.1"
+SAIR = "sair"
+_caixas = {}
+CTX = multiprocessing.get_context("forkserver")
+
+
+def caixa_de(nome):
+    if nome not in _caixas:
+        _caixas[nome] = queue.Queue()
+    return _caixas[nome]
+
+
+def criar_caixa(nome):
+    return caixa_de(nome)
+
+
+class ServidorChat(BaseManager):
+    pass
+
+
+class ClienteChat(BaseManager):
+    pass
+
+
+ServidorChat.register("caixa_de", callable=criar_caixa)
+ClienteChat.register("caixa_de")
+
+
+def iniciar_servidor(chave):
+    servidor = ServidorChat(address=(HOST, 0), authkey=chave)
+    servidor.start()
+    return servidor
+
+
+def conectar(endereco, chave):
+    cliente = ClienteChat(address=tuple(endereco), authkey=chave)
+    cliente.connect()
+    return cliente
+
+
+def eh_sair(mensagem):
+    return mensagem.strip().lower() == SAIR
+
+
+def proxima_mensagem(fonte):
+    if callable(fonte):
+        return fonte()
+    return next(fonte, SAIR)
+
+
+def participante(nome, outro, endereco, chave, fonte, comeca, prazo=10.0, mostrar=None):
+    if not callable(fonte):
+        fonte = iter(fonte)
+    cliente = conectar(endereco, chave)
+    minha, dele = cliente.caixa_de(nome), cliente.caixa_de(outro)
+    transcricao = []
+    if not comeca:
+        recebida = minha.get(timeout=prazo)
+        transcricao.append(f"{outro}: {recebida}")
+        if mostrar:
+            mostrar(transcricao[-1])
+        if eh_sair(recebida):
+            return transcricao
+    while True:
+        enviada = proxima_mensagem(fonte)
+        dele.put(enviada)
+        transcricao.append(f"{nome}: {enviada}")
+        if eh_sair(enviada):
+            return transcricao
+        recebida = minha.get(timeout=prazo)
+        transcricao.append(f"{outro}: {recebida}")
+        if mostrar:
+            mostrar(transcricao[-1])
+        if eh_sair(recebida):
+            return transcricao
+
+
+def _participar(nome, outro, endereco, chave, mensagens, comeca, prazo, resultados):
+    resultados.put((nome, participante(nome, outro, endereco, chave, mensagens, comeca, prazo)))
+
+
+def conversar(mensagens_a, mensagens_b, prazo=10.0, participar=_participar):
+    chave = secrets.token_bytes(32)
+    with ServidorChat(address=(HOST, 0), authkey=chave) as servidor:
+        resultados = CTX.Queue()
+        a = CTX.Process(target=participar, args=("A", "B", servidor.address, chave, list(mensagens_a), True, prazo, resultados))
+        b = CTX.Process(target=participar, args=("B", "A", servidor.address, chave, list(mensagens_b), False, prazo, resultados))
+        a.start()
+        b.start()
+        try:
+            primeiro = resultados.get(timeout=prazo * 2)
+            segundo = resultados.get(timeout=prazo * 2)
+        finally:
+            a.join(prazo)
+            b.join(prazo)
+        return dict([primeiro, segundo])
+'''
+
+SEM_PROCESSOS_NA_CONVERSA = [(
+    "        for p in processos:\n            p.start()\n        transcricoes = dict(resultados.get(timeout=prazo * 2) for _ in processos)\n"
+    "        for p in processos:\n            p.join(timeout=prazo)\n",
+    "        import threading\n        linhas = [threading.Thread(target=p._target, args=p._args) for p in processos]\n"
+    "        for t in linhas:\n            t.start()\n        transcricoes = dict(resultados.get(timeout=prazo * 2) for _ in processos)\n"
+    "        for t in linhas:\n            t.join(timeout=prazo)\n",
+)]
+
+SUBMISSOES = {
+    "referencia": Submissao("correta", dict(TUDO), descricao="a solução do source"),
+    "outra_estrutura": Submissao("correta", dict(TUDO), modulo=OUTRA_ESTRUTURA,
+                                 descricao="classe Conversa, setdefault, logging e prints no stdout e stderr, join e "
+                                           "shutdown no finally"),
+    "forkserver_e_with": Submissao("correta", dict(TUDO), modulo=FORKSERVER_E_WITH,
+                                   descricao="get_context('forkserver'), função de módulo que embrulha caixa_de, "
+                                             "with ServidorChat(...) na conversa"),
+    "saida_enorme": Submissao(
+        "patologica", dict(TUDO), trocas=[("    cliente = conectar(endereco, chave)\n    minha, dele",
+                                           "    print('z' * 3_000_000, file=sys.stderr, flush=True)\n"
+                                           "    cliente = conectar(endereco, chave)\n    minha, dele")],
+        descricao="cada participante imprime 3 MB no stderr: imprimir não custa ponto"),
+    # --- sutilmente erradas ----------------------------------------------------------------------
+    "lambda_registrada": Submissao(
+        "sutil", _menos(S, K, P, C, E), trocas=[('ServidorChat.register("caixa_de", callable=caixa_de)',
+                                                 'ServidorChat.register("caixa_de", callable=lambda nome: caixa_de(nome))')],
+        causas={S: "lambda", K: "pickle", P: "pickle", C: "pickle", E: "não subiu.*pickle"},
+        descricao="registro com lambda: o servidor (sempre com spawn nos testes) não sobe, com qualquer método"),
+    "porta_fixa": Submissao(
+        "sutil", _menos(S), trocas=[("servidor = ServidorChat(address=(HOST, 0), authkey=chave)",
+                                     "import os\n    servidor = ServidorChat(address=(HOST, 47000 + os.getpid() % 1000), authkey=chave)")],
+        causas={S: "porta fixa|porta 0"}, descricao="porta fixa (não 50000)"),
+    "escuta_em_tudo": Submissao(
+        "sutil", _menos(S), trocas=[("servidor = ServidorChat(address=(HOST, 0), authkey=chave)",
+                                     "servidor = ServidorChat(address=(\"0.0.0.0\", 0), authkey=chave)")],
+        causas={S: "0.0.0.0.*só na própria máquina"}, descricao="escuta em todas as interfaces"),
+    "chave_ignorada": Submissao(
+        "sutil", _menos(K, C), trocas=[("servidor = ServidorChat(address=(HOST, 0), authkey=chave)",
+                                     "servidor = ServidorChat(address=(HOST, 0))"),
+                                    ("cliente = ClienteChat(address=tuple(endereco), authkey=chave)",
+                                     "cliente = ClienteChat(address=tuple(endereco))")],
+        causas={K: "chave b'abc' conectou", C: "chave de 0 byte"}, descricao="nem servidor nem cliente usam a chave"),
+    "caixa_nova": Submissao(
+        "sutil", {S: 0, K: 1, P: 0, C: 0, E: 1},
+        trocas=[("    if nome not in _caixas:\n        _caixas[nome] = queue.Queue()\n    return _caixas[nome]",
+                 "    return queue.Queue()")],
+        causas={S: "SEMPRE a mesma fila", P: "Empty", C: "Empty"}, descricao="uma fila nova a cada caixa_de"),
+    "sem_mostrar": Submissao(
+        "sutil", _menos(P), trocas=[("            mostrar(transcricao[-1])\n", "")],
+        causas={P: r"mostrou \[\], mas recebeu"}, descricao="não mostra o que recebe"),
+    "mostra_no_fim": Submissao(
+        "sutil", _menos(P), trocas=[("            mostrar(transcricao[-1])\n", ""),
+                                    ("        if eh_sair(mensagem):\n            return transcricao\n        vez_de_escrever",
+                                     "        if eh_sair(mensagem):\n            for linha in transcricao:\n"
+                                     "                if not linha.startswith(nome + ':'):\n                    mostrar(linha)\n"
+                                     "            return transcricao\n        vez_de_escrever")],
+        causas={P: "antes de mostrar a linha"}, descricao="mostra tudo só no fim"),
+    "threads_na_conversa": Submissao(
+        "sutil", _menos(C), trocas=SEM_PROCESSOS_NA_CONVERSA,
+        causas={C: "não num processo filho"}, descricao="participantes em threads, não processos"),
+    "sem_join": Submissao(
+        "sutil", _menos(C), trocas=[("        for p in processos:\n            p.join(timeout=prazo)\n", "")],
+        causas={C: r"não tinham sido esperados com join\(\)"}, descricao="não espera os processos"),
+    "sem_finally": Submissao(
+        "sutil", _menos(E), trocas=[("    try:\n        resultados = Queue()", "    if True:\n        resultados = Queue()"),
+                                    ("        return transcricoes\n    finally:\n        servidor.shutdown()",
+                                     "        servidor.shutdown()\n        return transcricoes")],
+        causas={E: "shutdown\\(\\) num finally"}, descricao="shutdown só no caminho feliz"),
+    "chave_fixa": Submissao(
+        "sutil", _menos(C), trocas=[("    chave = secrets.token_bytes(32)\n    servidor = iniciar_servidor(chave)\n    try:",
+                                     "    chave = b'uma-chave-bem-comprida-e-fixa'\n    servidor = iniciar_servidor(chave)\n    try:")],
+        causas={C: "MESMA chave"}, descricao="a mesma chave em toda conversa"),
+    # --- patológicas -----------------------------------------------------------------------------
+    "conversa_morre": Submissao(
+        "patologica", _menos(C, E), trocas=[("    chave = secrets.token_bytes(32)\n    servidor = iniciar_servidor(chave)\n    try:",
+                                             "    import os\n    os._exit(4)\n    chave = secrets.token_bytes(32)\n"
+                                             "    servidor = iniciar_servidor(chave)\n    try:")],
+        causas={C: "código de saída 4", E: "código de saída 4"}, descricao="os._exit no pai da conversa"),
+    "import_sai": Submissao(
+        "patologica", {S: 0, K: 0, P: 0, C: 0, E: 0}, trocas=[('HOST = "127.0.0.1"\n', 'HOST = "127.0.0.1"\nsys.exit(1)\n')],
+        causas={S: "importar solucao_ex06.py"}, descricao="sys.exit ao importar"),
+    # --- trapaças --------------------------------------------------------------------------------
+    "valores_fixos_e_autograder": Submissao(
+        "trapaca", {S: 0, K: 0, P: 0, C: 0, E: 0}, modulo='''
+import autograder
+import autograder.verificacoes_ex06 as v
+
+for _nome in dir(v):
+    if _nome.startswith("conferir") or _nome == "mesma_chave":
+        setattr(v, _nome, lambda *a, **k: None)
+autograder.verificar = autograder.verificar_igual = lambda *a, **k: None
+
+def iniciar_servidor(chave):
+    raise NotImplementedError
+
+def conectar(endereco, chave):
+    raise NotImplementedError
+
+def participante(nome, outro, endereco, chave, fonte, comeca, prazo=10.0, mostrar=None):
+    return ["A: oi", "B: olá", "A: sair"]
+
+def _participar(*args):
+    pass
+
+def conversar(mensagens_a, mensagens_b, prazo=10.0, participar=_participar):
+    linhas = ["A: Olá, pong", "B: Olá, ping", "A: Como está seu dia?", "B: Tudo tranquilo", "A: sair"]
+    return {"A": linhas, "B": linhas}
+''', descricao="valores esperados fixos e conferências trocadas de dentro do módulo (só no executor)"),
+    "le_o_source": Submissao(
+        "trapaca", {S: 0, K: 0, P: 0, C: 0, E: 0}, modulo='''
+import json
+import os
+
+for _caminho in ("../../source/ex06_chat/ex06_chat.ipynb", "../source/ex06_chat/ex06_chat.ipynb"):
+    if os.path.exists(_caminho):
+        exec("".join(json.load(open(_caminho))["cells"][1]["source"]).split("\\n", 1)[1])
+        break
+else:
+    def conversar(mensagens_a, mensagens_b, prazo=10.0, participar=None):
+        linhas = ["A: Olá, pong", "B: Olá, ping", "A: Como está seu dia?", "B: Tudo tranquilo", "A: sair"]
+        return {"A": linhas, "B": linhas}
+
+    def iniciar_servidor(chave):
+        raise NotImplementedError
+
+    def conectar(endereco, chave):
+        raise NotImplementedError
+
+    def participante(*args, **kwargs):
+        raise NotImplementedError
+''', descricao="procura a solução em ../../source e, sem achar, devolve valores fixos"),
+}
