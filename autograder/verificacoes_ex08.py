@@ -62,7 +62,7 @@ def _descrever(operacoes: list, ate: int) -> str:
     return ", ".join(partes)
 
 
-def conferir_sequencias(execucao, casos) -> None:
+def verificar_sequencias(execucao, casos) -> None:
     """Parte A: cada caso ``(condicao, itens, inicio, quantidade, operacoes)`` rodado por
     :func:`autograder.cenarios_ex08.sequencias`."""
     __tracebackhide__ = True
@@ -93,7 +93,7 @@ def conferir_sequencia(obtido, operacoes, itens, inicio, quantidade) -> None:
         )
 
 
-def conferir_esperas(execucao, casos) -> None:
+def verificar_esperas(execucao, casos) -> None:
     """Parte B: cada caso rodado por :func:`autograder.cenarios_ex08.esperas`."""
     __tracebackhide__ = True
     if execucao.impasse:
@@ -168,7 +168,7 @@ def conferir_acordar(res, lado: str, condicao, itens, inicio, quantidade) -> Non
             _falhar(f"o único item foi retirado, mas o buffer ficou {final}")
 
 
-def conferir_producao(execucao, lotes, n_consumidores, condicao, itens, inicio, quantidade) -> None:
+def verificar_producao(execucao, lotes, n_consumidores, condicao, itens, inicio, quantidade) -> None:
     """Parte C: produtores e consumidores em processos, com a condição segura, notify_all, sem estourar
     a capacidade, cada item retirado uma vez por um consumidor."""
     __tracebackhide__ = True
