@@ -677,6 +677,8 @@ class Materializacao:
             pasta = os.path.join(self.pasta, sonda.ident + ".andamento")
             os.makedirs(pasta, exist_ok=True)
             objeto = FuncaoSondada(diario, sonda.alvo, p["encontro"], p["espera"], pasta)
+        elif hasattr(sonda, "_materializar"):  # tipos de sonda de outros módulos (autograder/sondas_exNN.py)
+            objeto = sonda._materializar(diario, self)
         else:  # pragma: no cover - só se alguém criar um tipo novo sem materialização
             raise TypeError(f"sonda desconhecida: {sonda.tipo}")
         self.objetos[sonda.ident] = (sonda, objeto, diario)
@@ -699,6 +701,8 @@ class Materializacao:
                     final = max((e.get("ocupacao", 0) for e in eventos), default=0)
                 elif sonda.tipo == "event":
                     final = objeto._real.is_set()
+                elif hasattr(sonda, "_final"):
+                    final = sonda._final(objeto)
             coletado[ident] = (eventos, final, total - len(eventos))
         return coletado
 
