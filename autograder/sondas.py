@@ -533,7 +533,11 @@ class EventoSondado(_Instrumentada):
 
     def is_set(self) -> bool:
         resposta = self._real.is_set()
-        self._anotar("is_set", resposta=resposta)
+        # Só quando a resposta muda para este processo: um laço de espera ocupada chamaria is_set()
+        # milhões de vezes, e o que importa é quando cada processo viu o evento desligado e ligado.
+        if getattr(self, "_visto", {}).get(os.getpid()) != resposta:
+            self.__dict__.setdefault("_visto", {})[os.getpid()] = resposta
+            self._anotar("is_set", resposta=resposta)
         return resposta
 
     def wait(self, timeout: float | None = None) -> bool:
