@@ -581,6 +581,13 @@ def warnings_para_stdout():
 class _ExecutorMultiprocessing:
     def __init__(self, pedido: dict):
         ctx = multiprocessing.get_context(pedido["metodo"])
+        if ctx.get_start_method() == "fork":
+            # O executor herda o rastreador de recursos do processo do teste (spawn e forkserver já o
+            # recebem): sem isso, cada executor começaria o seu, um Python novo (segundos sob carga).
+            with contextlib.suppress(Exception):
+                from multiprocessing import resource_tracker
+
+                resource_tracker.ensure_running()
         self._receber, enviar = ctx.Pipe(duplex=False)
         self._processo = ctx.Process(target=_executor.principal_multiprocessing, args=(enviar, pedido),
                                      name=f"executor-{pedido.get('modulo') or 'teste'}")

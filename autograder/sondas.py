@@ -533,7 +533,11 @@ class EventoSondado(_Instrumentada):
 
     def is_set(self) -> bool:
         resposta = self._real.is_set()
-        self._anotar("is_set", resposta=resposta)
+        # Só quando a resposta muda para este processo: um laço de espera ocupada chamaria is_set()
+        # milhões de vezes, e o que importa é quando cada processo viu o evento desligado e ligado.
+        if getattr(self, "_visto", {}).get(os.getpid()) != resposta:
+            self.__dict__.setdefault("_visto", {})[os.getpid()] = resposta
+            self._anotar("is_set", resposta=resposta)
         return resposta
 
     def wait(self, timeout: float | None = None) -> bool:
@@ -677,6 +681,8 @@ class Materializacao:
             pasta = os.path.join(self.pasta, sonda.ident + ".andamento")
             os.makedirs(pasta, exist_ok=True)
             objeto = FuncaoSondada(diario, sonda.alvo, p["encontro"], p["espera"], pasta)
+        elif hasattr(sonda, "_materializar"):  # tipos de sonda de outros módulos (autograder/sondas_exNN.py)
+            objeto = sonda._materializar(diario, self)
         else:  # pragma: no cover - só se alguém criar um tipo novo sem materialização
             raise TypeError(f"sonda desconhecida: {sonda.tipo}")
         self.objetos[sonda.ident] = (sonda, objeto, diario)
@@ -699,6 +705,8 @@ class Materializacao:
                     final = max((e.get("ocupacao", 0) for e in eventos), default=0)
                 elif sonda.tipo == "event":
                     final = objeto._real.is_set()
+                elif hasattr(sonda, "_final"):
+                    final = sonda._final(objeto)
             coletado[ident] = (eventos, final, total - len(eventos))
         return coletado
 

@@ -1,0 +1,140 @@
+"""Roteiros do exercício 08 (buffer limitado): rodam no executor, importam o módulo do aluno pelo nome
+e usam o ``BufferLimitado`` dele em situações arranjadas (buffer cheio, buffer vazio, alguém esperando).
+
+Devolvem só dados simples (o que aconteceu e os instantes que delimitam cada operação); quem confere
+é :mod:`autograder.verificacoes_ex08`, com os eventos das sondas. Nenhum roteiro contém a resposta.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import multiprocessing
+import os
+import queue
+import time
+
+from autograder import _executor
+
+#: Quanto o roteiro espera o processo filho chegar ao wait (ou mostrar que não vai esperar).
+ESPERA_PELO_FILHO = 20.0
+#: Quantas vezes o filho pode pegar e soltar a trava sem esperar até o roteiro concluir que ele não espera.
+OLHADAS = 20
+
+
+def _modulo(nome: str):
+    return _executor._importar({"pasta": os.getcwd(), "modulo": nome})
+
+
+def _buffer(nome, condicao, itens, inicio, quantidade):
+    return _modulo(nome).BufferLimitado(condicao, itens, inicio, quantidade)
+
+
+def sequencias(nome: str, casos: list) -> list:
+    """Parte A: cada caso é ``(condicao, itens, inicio, quantidade, operacoes)``; devolve os resultados de cada um."""
+    return [sequencia(nome, *caso) for caso in casos]
+
+
+def esperas(nome: str, casos: list) -> list:
+    """Parte B: cada caso é ``("prazo", lado, segundos, partes)`` ou ``("acordar", lado, partes)``, com
+    ``partes = (condicao, itens, inicio, quantidade)``; devolve o resultado de cada um."""
+    resultados = []
+    for caso in casos:
+        if caso[0] == "prazo":
+            _, lado, segundos, partes = caso
+            resultados.append(prazo(nome, *partes, lado, segundos))
+        else:
+            _, lado, partes = caso
+            resultados.append(acordar(nome, *partes, lado))
+    return resultados
+
+
+def sequencia(nome: str, condicao, itens, inicio, quantidade, operacoes: list) -> list:
+    """Parte A: num processo só, faz as ``operacoes`` (("colocar", x), ("retirar",), ("quantos",)),
+    que nunca encontram o buffer cheio ou vazio; devolve o que cada uma devolveu."""
+    buf = _buffer(nome, condicao, itens, inicio, quantidade)
+    resultados = []
+    for op in operacoes:
+        if op[0] == "colocar":
+            buf.colocar(op[1])
+            resultados.append(None)
+        elif op[0] == "retirar":
+            resultados.append(buf.retirar())
+        else:
+            resultados.append(buf.quantos())
+    return resultados
+
+
+def prazo(nome: str, condicao, itens, inicio, quantidade, lado: str, segundos: float) -> dict:
+    """Parte B: enche (lado "colocar") ou deixa vazio (lado "retirar") o buffer e chama a operação
+    que não pode acontecer, com ``prazo=segundos``. Devolve o que aconteceu e os instantes."""
+    buf = _buffer(nome, condicao, itens, inicio, quantidade)
+    if lado == "colocar":
+        for i in range(len(itens)):
+            buf.colocar(100 + i)
+    t0 = time.monotonic_ns()
+    try:
+        devolveu = buf.colocar(999, prazo=segundos) if lado == "colocar" else buf.retirar(prazo=segundos)
+        resultado = f"voltou normalmente (devolveu {devolveu!r})"
+    except TimeoutError:
+        resultado = "TimeoutError"
+    except Exception as erro:  # noqa: BLE001 - qualquer outra coisa é relatada ao aluno
+        resultado = f"levantou {type(erro).__name__}: {erro}"
+    t1 = time.monotonic_ns()
+    return {"resultado": resultado, "marcas": (t0, t1), "pid": os.getpid()}
+
+
+def _no_filho(buf, lado: str, item, saida) -> None:
+    try:
+        if lado == "colocar":
+            buf.colocar(item)
+            saida.put(("ok", None))
+        else:
+            saida.put(("ok", buf.retirar()))
+    except BaseException as erro:  # noqa: BLE001
+        saida.put(("erro", f"{type(erro).__name__}: {erro}"))
+
+
+def _eventos(condicao) -> list[dict]:
+    eventos = []
+    with contextlib.suppress(OSError), open(condicao._diario.caminho, encoding="utf-8") as arq:
+        for linha in arq:
+            with contextlib.suppress(ValueError):
+                eventos.append(json.loads(linha))
+    return eventos
+
+
+def acordar(nome: str, condicao, itens, inicio, quantidade, lado: str) -> dict:
+    """Parte B: com o buffer cheio (lado "colocar") ou vazio (lado "retirar"), um processo filho chama
+    a operação e fica esperando; o roteiro espera vê-lo parado no wait (ou vê-lo pegar e soltar a trava
+    sem esperar) e então faz a operação contrária, que tem de acordá-lo."""
+    buf = _buffer(nome, condicao, itens, inicio, quantidade)
+    if lado == "colocar":
+        for i in range(len(itens)):
+            buf.colocar(100 + i)
+    saida = multiprocessing.Queue()
+    filho = multiprocessing.Process(target=_no_filho, args=(buf, lado, 999 if lado == "colocar" else None, saida))
+    filho.start()
+    fim = time.monotonic() + ESPERA_PELO_FILHO
+    while time.monotonic() < fim and filho.is_alive() and condicao.esperando_agora() == 0:
+        olhadas = sum(1 for e in _eventos(condicao) if e["pid"] == filho.pid and e["op"] == "adquirir")
+        if olhadas >= OLHADAS:
+            break
+        time.sleep(0.01)
+    esperando = condicao.esperando_agora()
+    t0 = time.monotonic_ns()
+    devolveu = buf.retirar() if lado == "colocar" else buf.colocar(777)
+    t1 = time.monotonic_ns()
+    avisou = any(e["op"] in ("notify", "notify_all") and e["pid"] == os.getpid() and t0 <= e["t"] <= t1
+                 for e in _eventos(condicao))
+    resposta = None
+    if avisou or not esperando:
+        with contextlib.suppress(queue.Empty):
+            resposta = saida.get(timeout=15)
+    filho.join(timeout=5 if resposta else 0.5)
+    terminou = not filho.is_alive()
+    if not terminou:
+        filho.kill()
+        filho.join(timeout=5)
+    return {"pid_filho": filho.pid, "marcas": (t0, t1), "esperando": esperando, "avisou": avisou,
+            "filho": resposta, "terminou": terminou, "devolveu": devolveu}

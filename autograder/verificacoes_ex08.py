@@ -1,0 +1,220 @@
+"""Verificações do exercício 08 (Condition e buffer limitado): cada falha diz o que as sondas viram."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from autograder.execucao import FalhaNoFilho, interpretar
+
+NOMES = ("itens", "inicio", "quantidade")
+
+
+def _falhar(mensagem: str):
+    __tracebackhide__ = True
+    raise FalhaNoFilho(mensagem)
+
+
+def _quem(evento: dict) -> str:
+    return f"o pai (pid {evento['pid']})" if evento["no_executor"] else f"o processo filho {evento['pid']}"
+
+
+def conteudo(itens, inicio, quantidade) -> list:
+    """Os itens do buffer no fim, na ordem, lidos do estado final das sondas como o enunciado define."""
+    dados, i, n = itens.final, inicio.final, quantidade.final
+    if not dados or not isinstance(i, int) or not isinstance(n, int) or not 0 <= n <= len(dados):
+        return [f"estado impossível: inicio={i}, quantidade={n}"]
+    return [dados[(i + k) % len(dados)] for k in range(n)]
+
+
+def conferir_condicao_segura(itens, inicio, quantidade) -> None:
+    """Toda leitura e escrita de itens, inicio e quantidade aconteceu com a condição segura."""
+    __tracebackhide__ = True
+    for nome, sonda in zip(NOMES, (itens, inicio, quantidade)):
+        ruins = sonda.sem_condicao()
+        if ruins:
+            e = ruins[0]
+            acesso = f"{nome}[{e.get('i')}]" if nome == "itens" else f"{nome}.value"
+            verbo = "leu" if e["op"] == "ler" else "escreveu"
+            _falhar(
+                f"{_quem(e)} {verbo} {acesso} sem segurar a condição ({len(ruins)} acesso(s) assim a {nome}): "
+                "toda leitura e escrita do buffer acontece dentro de with condicao: (a condição recebida em "
+                "__init__; a trava própria do Value/Array, get_lock(), não protege o buffer inteiro)"
+            )
+
+
+def _simular(operacoes: list) -> tuple[list, list]:
+    fila, esperado = [], []
+    for op in operacoes:
+        if op[0] == "colocar":
+            fila.append(op[1])
+            esperado.append(None)
+        elif op[0] == "retirar":
+            esperado.append(fila.pop(0))
+        else:
+            esperado.append(len(fila))
+    return esperado, fila
+
+
+def _descrever(operacoes: list, ate: int) -> str:
+    partes = []
+    for op in operacoes[: ate + 1]:
+        partes.append(f"colocar({op[1]})" if op[0] == "colocar" else f"{op[0]}()")
+    return ", ".join(partes)
+
+
+def verificar_sequencias(execucao, casos) -> None:
+    """Parte A: cada caso ``(condicao, itens, inicio, quantidade, operacoes)`` rodado por
+    :func:`autograder.cenarios_ex08.sequencias`."""
+    __tracebackhide__ = True
+    resultados = interpretar(execucao, 30)
+    for (_, itens, inicio, quantidade, operacoes), obtido in zip(casos, resultados):
+        conferir_sequencia(obtido, operacoes, itens, inicio, quantidade)
+
+
+def conferir_sequencia(obtido, operacoes, itens, inicio, quantidade) -> None:
+    """Parte A: as operações num processo só devolvem o que uma fila (FIFO) devolveria, com a condição segura."""
+    __tracebackhide__ = True
+    conferir_condicao_segura(itens, inicio, quantidade)
+    if not quantidade.contar("escrever"):
+        _falhar("ninguém escreveu em quantidade.value: o buffer tem de ficar em itens, inicio e quantidade, "
+                "a memória compartilhada recebida em __init__ (uma lista comum não existe nos outros processos)")
+    esperado, restantes = _simular(operacoes)
+    for i, (o, e) in enumerate(zip(obtido, esperado)):
+        if o != e:
+            op = operacoes[i][0]
+            explicacao = ("o mais antigo sai primeiro (FIFO)" if op == "retirar" else
+                          "quantos() devolve quantos itens há no buffer")
+            _falhar(f"depois de {_descrever(operacoes, i)}, {op}() devolveu {o!r}; esperava {e!r}: {explicacao}")
+    final = conteudo(itens, inicio, quantidade)
+    if final != restantes:
+        _falhar(
+            f"no fim, o buffer (itens[inicio], itens[(inicio + 1) % capacidade], ..., quantidade deles) tem "
+            f"{final}; esperava {restantes}: inicio e quantidade têm de representar a fila como o enunciado pede"
+        )
+
+
+def verificar_esperas(execucao, casos) -> None:
+    """Parte B: cada caso rodado por :func:`autograder.cenarios_ex08.esperas`."""
+    __tracebackhide__ = True
+    if execucao.impasse:
+        _falhar("colocar(..., prazo=...) num buffer cheio (ou retirar num vazio) ficou bloqueado para sempre: a "
+                "espera tem de usar o prazo (wait_for(..., timeout=prazo)) e levantar TimeoutError quando ele "
+                f"acabar.{execucao.diagnostico}")
+    resultados = interpretar(execucao, 60)
+    for caso, res in zip(casos, resultados):
+        if caso[0] == "prazo":
+            conferir_prazo(res, caso[1], caso[2], *caso[3])
+        else:
+            conferir_acordar(res, caso[1], *caso[2])
+
+
+def conferir_prazo(res, lado: str, segundos: float, condicao, itens, inicio, quantidade) -> None:
+    """Parte B: a operação impossível espera na condição, com prazo, e levanta TimeoutError sem mudar o buffer."""
+    __tracebackhide__ = True
+    chamada = f"{lado}(..., prazo={segundos:g})" + (" num buffer cheio" if lado == "colocar" else " num buffer vazio")
+    t0, t1 = res["marcas"]
+    if res["resultado"] != "TimeoutError":
+        _falhar(f"{chamada} {res['resultado']}; esperava TimeoutError depois de esperar o prazo")
+    esperas = [e for e in condicao.esperas(res["pid"]) if t0 <= e["t"] <= t1]
+    if not esperas:
+        _falhar(f"{chamada} levantou TimeoutError sem esperar na condição: espere com condicao.wait_for(..., "
+                "timeout=prazo) (ou wait) até haver vaga/item ou o prazo acabar")
+    mudou = [e for s in (itens, inicio, quantidade) for e in s.eventos
+             if e["op"] == "escrever" and t0 <= e["t"] <= t1]
+    if mudou:
+        _falhar(f"{chamada} levantou TimeoutError, mas antes mudou o buffer ({len(mudou)} escrita(s)): quem "
+                "desiste não mexe em nada")
+
+
+def conferir_acordar(res, lado: str, condicao, itens, inicio, quantidade) -> None:
+    """Parte B: o filho que encontra o buffer cheio/vazio espera na condição (com prazo) e a operação
+    contrária, no pai, o acorda com notify_all()."""
+    __tracebackhide__ = True
+    pid, t0 = res["pid_filho"], res["marcas"][0]
+    estado = "cheio" if lado == "colocar" else "vazio"
+    contraria = "retirar" if lado == "colocar" else "colocar"
+    antes = [e for e in condicao.eventos if e["pid"] == pid and e["t"] < t0]
+    esperas = [e for e in antes if e["op"] == "esperando"]
+    if not esperas:
+        olhadas = sum(1 for e in antes if e["op"] == "adquirir")
+        if not olhadas:
+            _falhar(f"o processo filho chamou {lado}() com o buffer {estado} e nem pegou a trava da condição")
+        _falhar(
+            f"o processo filho chamou {lado}() com o buffer {estado}, pegou e soltou a trava da condição "
+            f"{olhadas} vez(es) sem esperar nela: isso é espera ocupada. Com o buffer {estado}, espere com "
+            "condicao.wait_for(predicado, timeout=prazo) (ou wait), que solta a trava e dorme até alguém avisar"
+        )
+    sem_prazo = [e for e in esperas if e.get("timeout") is None]
+    if sem_prazo:
+        _falhar(f"o processo filho esperou na condição sem prazo (wait()/wait_for() sem timeout): use o prazo de {lado}")
+    if not res["avisou"]:
+        _falhar(
+            f"com um processo esperando em {lado}(), {contraria}() não avisou ninguém: depois de mudar o "
+            "buffer, chame condicao.notify_all() (com a condição segura) — sem o aviso, quem espera só "
+            "acordaria quando o prazo acabasse"
+        )
+    if not res["terminou"] or res["filho"] is None:
+        _falhar(f"o processo filho avisado não terminou {lado}() (o que ele mandou: {res['filho']!r})")
+    if res["filho"][0] != "ok":
+        _falhar(f"no processo filho, {lado}() levantou {res['filho'][1]}")
+    final = conteudo(itens, inicio, quantidade)
+    if lado == "colocar":
+        if 999 not in final or len(final) != len(itens.final):
+            _falhar(f"o filho colocou 999 no buffer cheio depois de uma vaga abrir, mas o buffer ficou {final}")
+    else:
+        if res["filho"][1] != 777:
+            _falhar(f"o filho esperava um item num buffer vazio; o pai colocou 777 e o filho retirou {res['filho'][1]!r}")
+        if final:
+            _falhar(f"o único item foi retirado, mas o buffer ficou {final}")
+
+
+def verificar_producao(execucao, lotes, n_consumidores, condicao, itens, inicio, quantidade) -> None:
+    """Parte C: produtores e consumidores em processos, com a condição segura, notify_all, sem estourar
+    a capacidade, cada item retirado uma vez por um consumidor."""
+    __tracebackhide__ = True
+    notifies = condicao.notificacoes("notify")
+    if notifies:
+        _falhar(
+            f"{_quem(notifies[0])} chamou condicao.notify() ({len(notifies)} vez(es)): produtores e consumidores "
+            "esperam na mesma condição, e notify() acorda um só — que pode ser do mesmo lado (um produtor "
+            "acordando outro produtor), deixando o outro lado esperando até o prazo. Use notify_all()"
+        )
+    conferir_condicao_segura(itens, inicio, quantidade)
+    resultado = interpretar(execucao, 60)
+    todos = [x for lote in lotes for x in lote]
+    capacidade = len(itens.final)
+    if not isinstance(resultado, list):
+        _falhar(f"produzir_e_consumir devolveu {type(resultado).__name__}; devolva a lista dos itens retirados")
+    if Counter(resultado) != Counter(todos):
+        _falhar(f"esperava os itens {sorted(todos)} (em qualquer ordem), cada um uma vez; recebi {sorted(resultado, key=repr)}")
+    estourou = [e for e in quantidade.eventos if e["op"] == "escrever" and not 0 <= e["valor"] <= capacidade]
+    if estourou:
+        _falhar(f"{_quem(estourou[0])} fez quantidade chegar a {estourou[0]['valor']}, com capacidade {capacidade}: "
+                "colocar espera enquanto o buffer está cheio")
+    escritas = [e for e in itens.eventos if e["op"] == "escrever" and isinstance(e.get("valor"), int) and e["valor"] >= 0]
+    do_pai = [e for e in escritas if e["no_executor"]]
+    if do_pai:
+        _falhar(f"o próprio pai colocou {len(do_pai)} item(ns) no buffer: cada lote é colocado por um processo produtor")
+    por_pid: dict[int, list] = {}
+    for e in sorted(escritas, key=lambda e: e["t"]):
+        por_pid.setdefault(e["pid"], []).append(e["valor"])
+    lotes_restantes = [list(lote) for lote in lotes if lote]
+    for pid, colocados in por_pid.items():
+        if colocados not in lotes_restantes:
+            _falhar(f"o processo filho {pid} colocou {colocados} no buffer: cada produtor coloca um lote inteiro, "
+                    f"na ordem (os lotes são {lotes})")
+        lotes_restantes.remove(colocados)
+    if lotes_restantes:
+        _falhar(f"nenhum processo produtor colocou o(s) lote(s) {lotes_restantes}: um produtor por lote")
+    leituras = [e for e in itens.eventos if e["op"] == "ler" and isinstance(e.get("valor"), int) and e["valor"] >= 0]
+    pelo_pai = [e for e in leituras if e["no_executor"]]
+    if pelo_pai:
+        _falhar(f"o próprio pai retirou {len(pelo_pai)} item(ns) do buffer: quem retira são os processos consumidores")
+    retirados = {e["valor"] for e in leituras}
+    if retirados != set(todos):
+        _falhar(f"os consumidores retiraram do buffer {sorted(retirados)}; esperava {sorted(set(todos))}")
+    iniciados = [e for e in execucao.iniciados if e["op"] == "process" and e["no_executor"]]
+    minimo = len([lote for lote in lotes if lote]) + n_consumidores
+    if len(iniciados) < minimo:
+        _falhar(f"o pai iniciou {len(iniciados)} processo(s); esperava ao menos {minimo}: um produtor por lote e "
+                f"{n_consumidores} consumidor(es)")
