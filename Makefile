@@ -1,7 +1,7 @@
 # Processos em Python: um comando para cada coisa.
 #   make curso      cria o ambiente (.venv) só com o que o aluno precisa e abre o curso no JupyterLab
 #   make instrutor  o mesmo, com o nbgrader (Formgrader, Assignment List) e as ferramentas do instrutor
-#   make teste      cria o ambiente, instala o Chromium se puder e roda todos os testes (é o que o CI roda)
+#   make teste      cria o ambiente, instala o Chromium e o bubblewrap se puder e roda todos os testes (é o que o CI roda)
 #   make edicao-aluno DESTINO=../processos-em-python-aluno   a edição do aluno, sem soluções
 # Só precisa de Python 3.10+ e make. Cada comando instala os extras de que precisa (EXTRAS abaixo).
 
@@ -12,7 +12,7 @@ include ferramentas/curso.mk
 PYTEST_ARGS ?= -n auto
 
 .DEFAULT_GOAL := curso
-.PHONY: instrutor navegador teste lint release bench livro edicao-aluno
+.PHONY: instrutor navegador sandbox teste lint release bench livro edicao-aluno
 
 # O que cada comando instala além do que o aluno precisa (vale para os pré-requisitos, como instalar).
 instrutor: EXTRAS = instrutor
@@ -40,7 +40,20 @@ navegador:
 	export DEBIAN_FRONTEND=noninteractive; \
 	$$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q chromium >/dev/null; }
 
-teste: instalar navegador
+# O bubblewrap do Debian (pacote bubblewrap), o sandbox de cada submissão na correção em lote.
+# Instala se puder (root ou sudo sem senha); sem como instalar, avisa: o corretor então se recusa a
+# corrigir sem --sem-isolamento, e os testes do isolamento são pulados.
+sandbox:
+	@if command -v bwrap >/dev/null 2>&1; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "Aviso: sem apt-get; instale o bubblewrap (bwrap) pelo gerenciador de pacotes do sistema."; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else \
+	  echo "Aviso: sem permissão para 'apt-get install bubblewrap'; rode 'sudo make sandbox'."; exit 0; fi; \
+	echo "Instalando o bubblewrap do Debian (apt-get install bubblewrap)..."; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	$$SUDO apt-get install -y -q bubblewrap >/dev/null 2>&1 || { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q bubblewrap >/dev/null; }
+
+teste: instalar navegador sandbox
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Regenera release/ a partir de source/ (nbgrader generate_assignment) e o sumário do README.
@@ -49,10 +62,11 @@ release: instalar
 	@find release -name 'solucao_*.py' -delete
 	$(BIN)/python ferramentas/sumario.py
 
-# Benchmark da correção em lote: sequencial x paralelo, com -j 1, 2 e 4 (N=40 por padrão).
+# Benchmark da correção em lote: sequencial x paralelo, com -j 1, 2 e 4, cada um sem e com o sandbox
+# (N=40 por padrão).
 N ?= 40
-bench: instalar
-	$(BIN)/python -m autograder.bench --n $(N) --jobs 1 2 4
+bench: instalar sandbox
+	$(BIN)/python -m autograder.instrutor.bench --n $(N) --jobs 1 2 4
 
 # A edição do aluno: aulas, enunciados (release/) e a parte da biblioteca que os testes importam, sem
 # soluções, testes ocultos nem ferramentas do instrutor (README: "A edição do aluno").

@@ -40,7 +40,7 @@ AUTOGRADER_DO_ALUNO = (
     "verificacoes_ex08.py", "sondas_ex08.py", "cenarios_ex08.py",
 )
 # O que fica só com o instrutor (um teste exige que todo arquivo de autograder/ esteja numa das duas).
-AUTOGRADER_DO_INSTRUTOR = ("corrigir.py", "bench.py", "sinteticas.py", "README.md", "instrutor")
+AUTOGRADER_DO_INSTRUTOR = ("corrigir.py", "README.md", "instrutor")
 # As ferramentas que o make curso usa.
 FERRAMENTAS_DO_ALUNO = ("ambiente.sh", "curso.mk", "configurar_jupyterlab.py")
 # Nas aulas e nos enunciados: o que entra (os módulos solucao_*.py que o aluno grava nunca entram).

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from apoio import RAIZ
 
-from autograder.sinteticas import sem_marcadores
+from autograder.instrutor.sinteticas import sem_marcadores
 
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus import Submissao  # noqa: E402

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from apoio import RAIZ
 
-from autograder import sinteticas
-from autograder.sinteticas import celulas_por_id, sem_marcadores  # noqa: F401 - usados pelos testes
+from autograder.instrutor import sinteticas
+from autograder.instrutor.sinteticas import celulas_por_id, sem_marcadores  # noqa: F401 - usados pelos testes
 
 BIN = Path(sys.executable).parent
 
@@ -52,7 +52,7 @@ def curso_temporario(destino: Path, *nomes: str) -> Path:
 
 
 def montar_submissao(nome: str, trocas=None, novas_celulas=None) -> dict:
-    """O notebook de um aluno de mentira deste curso (veja autograder.sinteticas)."""
+    """O notebook de um aluno de mentira deste curso (veja autograder.instrutor.sinteticas)."""
     return sinteticas.montar_submissao(RAIZ, nome, trocas, novas_celulas)
 
 

@@ -1,4 +1,4 @@
-"""O comando do instrutor: notas iguais às do nbgrader sequencial, entradas ruins, zip, retomada e Dask."""
+"""O comando do instrutor: notas iguais às do nbgrader sequencial, entradas ruins, zip, diário, retomada, Dask e CLI."""
 
 from __future__ import annotations
 
@@ -19,7 +19,10 @@ from apoio import RAIZ
 from nbgrader.api import Gradebook
 from nbgrader_apoio import ambiente, autograde, montar_submissao
 
-from autograder import corrigir as c
+from autograder.instrutor import autograde as ag
+from autograder.instrutor import cli, diario, lote
+from autograder.instrutor import coleta as col
+from autograder.instrutor import status as st
 
 EX = "ex01_processos"
 VARIANTES = importlib.import_module(f"submissoes.{EX}").VARIANTES
@@ -70,15 +73,17 @@ def test_notas_iguais_as_do_autograde_sequencial(tmp_path: Path):
     for r in rotulos:
         _entregar(paralelo, r, json.dumps(_nb(r)).encode())
     saida = io.StringIO()
-    linhas = c.corrigir(paralelo, EX, jobs=2, prazo=300, saida=saida)
+    linhas = lote.corrigir(paralelo, EX, jobs=2, prazo=300, saida=saida)
     assert _notas(paralelo) == notas_seq
     assert _por_celula(paralelo) == _por_celula(sequencial)
-    assert {linha.aluno: linha.status for linha in linhas}["kernel_morre"] == c.KERNEL
+    assert {linha.aluno: linha.status for linha in linhas}["kernel_morre"] == st.KERNEL
     texto = saida.getvalue()
     assert "[5/5]" in texto and "Mais lentas:" in texto
-    # Quando o kernel morre, o nbgrader não deixa notebook corrigido, e não há feedback (nos dois caminhos).
+    # Todo aluno recebe feedback; quem teve o kernel morto lê por quê (o nbgrader puro não daria nenhum).
     for r in rotulos:
-        assert (paralelo / "feedback" / r / EX / f"{EX}.html").exists() == (r != "kernel_morre")
+        assert (paralelo / "feedback" / r / EX / f"{EX}.html").exists(), r
+    assert "o kernel (o processo que roda o notebook) morreu" in (paralelo / "feedback" / "kernel_morre" / EX / f"{EX}.html").read_text()
+    assert {linha.modo for linha in linhas} <= {st.ISOLADO, f"{st.ISOLADO}, registro no sandbox"}
     assert (paralelo / "grades.csv").read_text().count(EX) == 5
     assert (paralelo / "relatorios" / EX / "histograma.png").stat().st_size > 1000
 
@@ -105,24 +110,33 @@ def test_entradas_ruins_tem_status_proprio_e_nao_afetam_os_outros(tmp_path: Path
     sem_celula["cells"] = [x for x in sem_celula["cells"] if x["metadata"].get("nbgrader", {}).get("grade_id") != "ex01-dividir"]
     _entregar(curso, "celula_apagada", json.dumps(sem_celula).encode())
     invasor = json.loads(json.dumps(certo))
+    alvos = ["../../../gradebook.db", "../../certo/ex01_processos/ex01_processos.ipynb",
+             str(curso / "submitted" / "certo" / EX / f"{EX}.ipynb"), str(curso / "gradebook.db")]
     invasor["cells"].append({"cell_type": "code", "execution_count": None, "id": "invasor", "metadata": {}, "outputs": [],
-                             "source": "from pathlib import Path\nfor alvo in ['../../../gradebook.db', '../../certo/ex01_processos/ex01_processos.ipynb']:\n"
+                             "source": f"from pathlib import Path\nfor alvo in {alvos!r}:\n"
                                        "    try:\n        Path(alvo).write_text('estragado')\n    except OSError:\n        pass"})
     _entregar(curso, "invasor", json.dumps(invasor).encode())
-    linhas = {linha.aluno: linha for linha in c.corrigir(curso, EX, jobs=2, prazo=300, saida=io.StringIO())}
-    assert linhas["certo"].status == c.OK and linhas["certo"].nota == 7
-    assert linhas["json_quebrado"].status == c.INVALIDO and linhas["json_quebrado"].nota == 0
-    assert linhas["nao_utf8"].status == c.INVALIDO
-    assert linhas["renomeado"].status == c.AUSENTE
+    _entregar(curso, "json_lista", b"[1, 2, 3]")
+    _entregar(curso, "json_sem_celulas", json.dumps({"cells": 5, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}).encode())
+    colega = (curso / "submitted" / "certo" / EX / f"{EX}.ipynb").read_bytes()
+    linhas = {linha.aluno: linha for linha in lote.corrigir(curso, EX, jobs=2, prazo=300, saida=io.StringIO())}
+    assert linhas["certo"].status == st.OK and linhas["certo"].nota == 7
+    assert linhas["json_quebrado"].status == st.INVALIDO and linhas["json_quebrado"].nota == 0
+    assert linhas["nao_utf8"].status == st.INVALIDO
+    assert linhas["renomeado"].status == st.AUSENTE
     assert linhas["saidas_enormes"].nota == 7 and "saídas enormes removidas" in " ".join(linhas["saidas_enormes"].avisos)
     assert linhas["teste_editado"].nota == 7, "o nbgrader restaura as células de teste"
     # Uma célula de teste apagada vale zero (como no nbgrader sequencial) e o caso vai para o olhar humano.
     assert linhas["celula_apagada"].nota == 5
     assert "células do enunciado apagadas pelo aluno: ex01-dividir" in linhas["celula_apagada"].avisos
-    assert linhas["invasor"].nota == 7
-    # O invasor escreveu só na sua cópia temporária: o gradebook e o colega estão intactos.
+    assert linhas["invasor"].nota == 7 and linhas["invasor"].status == st.SUSPEITA
+    assert "ler ou escrever fora da pasta de trabalho" in " ".join(linhas["invasor"].avisos)
+    # JSON válido que não é notebook: inválido, com o motivo, sem derrubar ninguém.
+    assert linhas["json_lista"].status == st.INVALIDO and "não é um notebook" in " ".join(linhas["json_lista"].avisos)
+    assert linhas["json_sem_celulas"].status == st.INVALIDO
+    # O invasor tentou o gradebook e a entrega do colega (pelos caminhos de verdade): nada mudou.
     assert _notas(curso)["certo"] == 7
-    assert json.loads((curso / "submitted" / "certo" / EX / f"{EX}.ipynb").read_text())["cells"]
+    assert (curso / "submitted" / "certo" / EX / f"{EX}.ipynb").read_bytes() == colega
     resumo = (curso / "relatorios" / EX / "resumo.txt").read_text()
     assert "Pedem um olhar humano" in resumo and "json_quebrado" in resumo
 
@@ -138,23 +152,77 @@ def _zip(entradas: list[tuple[str, bytes, tuple]]) -> bytes:
 def test_zip_recusa_caminhos_fora_e_escolhe_a_entrega_mais_nova(tmp_path: Path):
     curso = tmp_path / "curso"
     (tmp_path / "turma.zip").write_bytes(_zip([
-        ("ana__ex01_processos.ipynb", b"velho", (2026, 11, 20, 10, 0, 0)),
-        ("ana__ex01_processos.ipynb", b"novo", (2026, 11, 21, 10, 0, 0)),
-        ("bia__20261122T0900__ex01_processos.ipynb", b"bia", (2020, 1, 1, 0, 0, 0)),
+        # A mais nova chega ANTES da mais velha, com outro nome: "a última entrada vence" erraria.
+        ("reenvio/ana__20261121T1000__ex01_processos.ipynb", b"novo", (2020, 1, 1, 0, 0, 0)),
+        ("ana__20261120T1000__ex01_processos.ipynb", b"velho", (2026, 12, 30, 0, 0, 0)),
+        # Sem data no nome: vale a data do arquivo no zip (e ela vira o carimbo).
+        ("lote2/bia__ex01_processos.ipynb", b"bia nova", (2026, 11, 22, 9, 30, 14)),
+        ("lote1/bia__ex01_processos.ipynb", b"bia velha", (2026, 11, 21, 9, 0, 0)),
+        # Data no nome contra data do arquivo: comparadas no mesmo formato (AAAAMMDDHHMMSS).
+        ("caio__20261122T0900__ex01_processos.ipynb", b"caio nome", (2020, 1, 1, 0, 0, 0)),
+        ("caio__ex01_processos.ipynb", b"caio arquivo", (2026, 11, 22, 8, 59, 59)),
+        # Empate: vale a que aparece por último no zip, e a escolha é relatada.
+        ("x/davi__ex01_processos.ipynb", b"davi 1", (2026, 11, 20, 10, 0, 0)),
+        ("y/davi__ex01_processos.ipynb", b"davi 2", (2026, 11, 20, 10, 0, 0)),
         ("../fora__ex01_processos.ipynb", b"mal", (2026, 1, 1, 0, 0, 0)),
         ("/etc/absoluto__x.ipynb", b"mal", (2026, 1, 1, 0, 0, 0)),
         ("pasta/../../subiu__x.ipynb", b"mal", (2026, 1, 1, 0, 0, 0)),
+        ("C:/Users/ana__x.ipynb", b"mal", (2026, 1, 1, 0, 0, 0)),
+        ("..\\janela__x.ipynb", b"mal", (2026, 1, 1, 0, 0, 0)),
+        ("\\servidor\\ana__x.ipynb", b"mal", (2026, 1, 1, 0, 0, 0)),
+        ("ana__ex01 (1).ipynb", b"mal", (2026, 1, 1, 0, 0, 0)),
+        ("jo\u00e3o__ex01_processos.ipynb", b"mal", (2026, 1, 1, 0, 0, 0)),
         ("sem_padrao.ipynb", b"?", (2026, 1, 1, 0, 0, 0)),
     ]))
-    coleta = c.coletar_zip(tmp_path / "turma.zip", curso, EX)
-    assert sorted(coleta.alunos) == ["ana", "bia"]
-    assert (curso / "submitted" / "ana" / EX / f"{EX}.ipynb").read_bytes() == b"novo"
-    assert (curso / "submitted" / "bia" / EX / "timestamp.txt").read_text().startswith("2026-11-22 09:00:00")
-    assert any("vale ana__ex01_processos.ipynb" in e for e in coleta.escolhas)
-    assert len([r for r in coleta.recusadas if r[1] == "caminho fora da pasta de destino"]) == 3
-    assert not (tmp_path / "fora__ex01_processos.ipynb").exists()
+    coleta = col.coletar_zip(tmp_path / "turma.zip", curso, EX)
+    assert sorted(coleta.alunos) == ["ana", "bia", "caio", "davi"]
+    sub = curso / "submitted"
+    assert (sub / "ana" / EX / f"{EX}.ipynb").read_bytes() == b"novo"
+    assert (sub / "bia" / EX / f"{EX}.ipynb").read_bytes() == b"bia nova"
+    assert (sub / "caio" / EX / f"{EX}.ipynb").read_bytes() == b"caio nome"
+    assert (sub / "davi" / EX / f"{EX}.ipynb").read_bytes() == b"davi 2"
+    assert (sub / "ana" / EX / "timestamp.txt").read_text() == "2026-11-21 10:00:00.000000 UTC"
+    assert (sub / "bia" / EX / "timestamp.txt").read_text() == "2026-11-22 09:30:14.000000 UTC"
+    assert any("vale reenvio/ana__20261121T1000__ex01_processos.ipynb" in e for e in coleta.escolhas)
+    assert any("davi" in e and "mesma data" in e and "vale a última do zip, y/davi" in e for e in coleta.escolhas)
+    motivos = dict(coleta.recusadas)
+    for nome in ("../fora__ex01_processos.ipynb", "/etc/absoluto__x.ipynb", "pasta/../../subiu__x.ipynb",
+                 "C:/Users/ana__x.ipynb", "..\\janela__x.ipynb", "\\servidor\\ana__x.ipynb"):
+        assert motivos[nome] == "caminho fora da pasta de destino", nome
+    assert motivos["ana__ex01 (1).ipynb"] == "nome de aluno ou de arquivo com caracteres proibidos"
+    assert motivos["jo\u00e3o__ex01_processos.ipynb"] == "nome de aluno ou de arquivo com caracteres proibidos"
+    assert motivos["sem_padrao.ipynb"] == "o nome não segue o padrão"
     todos = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
     assert all(p == "turma.zip" or p.startswith("curso/submitted/") for p in todos)
+
+
+def test_zip_nova_coleta_nao_deixa_arquivos_da_anterior(tmp_path: Path):
+    curso = tmp_path / "curso"
+    (tmp_path / "v1.zip").write_bytes(_zip([
+        ("ana__ex01_processos.ipynb", b"v1", (2026, 11, 20, 10, 0, 0)),
+        ("ana__rascunho.py", b"velho", (2026, 11, 20, 10, 0, 0)),
+    ]))
+    (tmp_path / "v2.zip").write_bytes(_zip([("ana__ex01_processos.ipynb", b"v2", (2026, 11, 21, 10, 0, 0))]))
+    col.coletar_zip(tmp_path / "v1.zip", curso, EX)
+    col.coletar_zip(tmp_path / "v2.zip", curso, EX)
+    pasta = curso / "submitted" / "ana" / EX
+    assert sorted(p.name for p in pasta.iterdir()) == [f"{EX}.ipynb", "timestamp.txt"]
+    assert (pasta / f"{EX}.ipynb").read_bytes() == b"v2"
+
+
+def test_zip_com_regex_propria_e_regex_sem_os_grupos(tmp_path: Path):
+    (tmp_path / "t.zip").write_bytes(_zip([
+        ("entregas/2026-11-20_ana_ex01_processos.ipynb", b"a", (2026, 11, 20, 10, 0, 0)),
+        ("entregas/2026-11-21_bia_ex01_processos.ipynb", b"b", (2026, 11, 20, 10, 0, 0)),
+    ]))
+    regex = r"^entregas/(?P<d1>\d{4})-(?P<d2>\d\d)-(?P<d3>\d\d)_(?P<aluno>[a-z]+)_(?P<arquivo>.+)$"
+    coleta = col.coletar_zip(tmp_path / "t.zip", tmp_path / "curso", EX, regex)
+    assert sorted(coleta.alunos) == ["ana", "bia"]
+    assert (tmp_path / "curso" / "submitted" / "bia" / EX / f"{EX}.ipynb").read_bytes() == b"b"
+    with pytest.raises(ValueError, match="grupos nomeados"):
+        col.coletar_zip(tmp_path / "t.zip", tmp_path / "curso", EX, r"^(?P<aluno>.+)$")
+    with pytest.raises(ValueError, match="não é uma expressão regular válida"):
+        col.coletar_zip(tmp_path / "t.zip", tmp_path / "curso", EX, r"^(?P<aluno>[")
 
 
 def test_zip_no_padrao_do_moodle(tmp_path: Path):
@@ -162,8 +230,19 @@ def test_zip_no_padrao_do_moodle(tmp_path: Path):
         ("Ana Souza_12345_assignsubmission_file_/ex01_processos.ipynb", b"a", (2026, 11, 20, 10, 0, 0)),
         ("Bruno Lima_67890_assignsubmission_file_ex01_processos.ipynb", b"b", (2026, 11, 20, 10, 0, 0)),
     ]))
-    coleta = c.coletar_zip(tmp_path / "moodle.zip", tmp_path / "curso", EX, "moodle")
+    coleta = col.coletar_zip(tmp_path / "moodle.zip", tmp_path / "curso", EX, "moodle")
     assert sorted(coleta.alunos) == ["12345", "67890"]
+
+
+def test_diario_com_linha_cortada_nao_cola_a_proxima(tmp_path: Path):
+    arquivo = tmp_path / "diario.jsonl"
+    diario.acrescentar(arquivo, {"aluno": "ana", "digital": "1"})
+    with arquivo.open("ab") as f:
+        f.write(b'{"aluno": "bia", "dig')  # um kill no meio da escrita
+    diario.acrescentar(arquivo, {"aluno": "caio", "digital": "3"})
+    feitos = diario.ler(arquivo)
+    assert sorted(feitos) == ["ana", "caio"]
+    assert arquivo.read_text().splitlines()[-1] == '{"aluno": "caio", "digital": "3"}'
 
 
 @pytest.mark.lento
@@ -183,14 +262,14 @@ def test_retomar_depois_de_matar_no_meio_nao_perde_nem_duplica(tmp_path: Path):
     feitos_antes = diario.read_text().count("\n")
     assert 1 <= feitos_antes < len(rotulos), "o teste precisa matar no meio da correção"
     saida = io.StringIO()
-    c.corrigir(curso, EX, jobs=2, prazo=300, saida=saida)
+    lote.corrigir(curso, EX, jobs=2, prazo=300, saida=saida)
     assert f"{feitos_antes} já corrigidas, {len(rotulos) - feitos_antes} a corrigir" in saida.getvalue()
     registros = [json.loads(linha) for linha in diario.read_text().splitlines()]
     assert sorted(r["aluno"] for r in registros) == sorted(rotulos)
     assert _notas(curso) == {r: VARIANTES[r].nota for r in rotulos}
     # Uma terceira vez não corrige nada de novo.
     saida = io.StringIO()
-    c.corrigir(curso, EX, saida=saida, feedback=False)
+    lote.corrigir(curso, EX, saida=saida, feedback=False)
     assert f"{len(rotulos)} já corrigidas, 0 a corrigir" in saida.getvalue()
 
 
@@ -202,7 +281,7 @@ def test_corrige_num_cluster_dask(tmp_path: Path):
     for r in ("correta", "parcial"):
         _entregar(curso, r, json.dumps(_nb(r)).encode())
     with LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as cluster:
-        c.corrigir(curso, EX, dask=cluster.scheduler_address, prazo=300, saida=io.StringIO(), feedback=False)
+        lote.corrigir(curso, EX, dask=cluster.scheduler_address, prazo=300, saida=io.StringIO(), feedback=False)
     assert _notas(curso) == {"correta": 7, "parcial": 4}
 
 
@@ -212,44 +291,69 @@ def test_prazo_da_submissao_inteira_corta_e_encerra_tudo(tmp_path: Path):
     # Uma célula do próprio notebook que nunca termina: só o prazo da submissão a interrompe.
     trava = montar_submissao(EX, novas_celulas=[("ex01-modulo", "import time\nwhile True:\n    time.sleep(0.1)")])
     _entregar(curso, "trava", json.dumps(trava).encode())
-    _entregar(curso, "certo", json.dumps(_nb("correta")).encode())
     inicio = time.monotonic()
-    linhas = {linha.aluno: linha for linha in c.corrigir(curso, EX, jobs=2, prazo=12, saida=io.StringIO(), feedback=False)}
-    assert linhas["trava"].status == c.TEMPO and linhas["trava"].nota == 0
+    linhas = {linha.aluno: linha for linha in lote.corrigir(curso, EX, jobs=1, prazo=12, saida=io.StringIO(), feedback=False)}
+    assert linhas["trava"].status == st.TEMPO and linhas["trava"].nota == 0
     # Cortado pelo prazo da submissão, não pelo da célula do nbgrader (120 s); a folga cobre matar o
     # kernel e gravar o notebook com a máquina carregada pelo resto da suíte.
     assert linhas["trava"].tempo < 12 + 40
-    assert linhas["certo"].status == c.OK and linhas["certo"].nota == 7
     assert time.monotonic() - inicio < 120
+    # O aluno que passa é corrigido com um prazo folgado (numa máquina ocupada, 12 s podem não bastar).
+    _entregar(curso, "certo", json.dumps(_nb("correta")).encode())
+    linhas = {linha.aluno: linha for linha in lote.corrigir(curso, EX, jobs=1, prazo=300, saida=io.StringIO(), feedback=False)}
+    assert linhas["certo"].status == st.OK and linhas["certo"].nota == 7
+    assert linhas["trava"].status == st.TEMPO, "a entrega que não mudou não é corrigida de novo"
     # O fixture automático confere que nenhum kernel ou filho do aluno ficou vivo.
+
+
+def test_os_tres_sinais_de_kernel_que_nao_iniciou():
+    for sinal in ag.SINAIS_DE_PARTIDA_FALHA:
+        assert ag.kernel_nao_iniciou(f"[AutogradeApp | ERROR] ...\nRuntimeError: {sinal} 60 seconds")
+    assert not ag.kernel_nao_iniciou("DeadKernelError: Kernel died")
 
 
 @pytest.mark.lento
 def test_kernel_que_nao_inicia_e_corrigido_de_novo_e_nao_vira_zero(tmp_path: Path, monkeypatch):
-    """Uma falha da máquina na partida do kernel (ex.: porta disputada) não pode custar a nota do
-    aluno: a submissão é corrigida de novo, uma vez, e o aviso fica no relatório."""
+    """Uma falha da máquina na partida do kernel não pode custar a nota do aluno: a submissão é
+    corrigida de novo, uma vez, e o aviso fica no relatório. A falha é de verdade: na primeira
+    tentativa, o "kernel" é um processo que sai sem responder."""
+    from autograder.instrutor.kernel_isolado import KernelIsolado
+
     curso = _curso(tmp_path)
-    modelo = c.preparar_modelo(curso, EX)
-    original = c._autograde
-    chamadas = []
+    modelo = ag.preparar_modelo(curso, EX)
+    original = KernelIsolado._async_launch_kernel
+    partidas = []
 
-    def partida_falha_na_primeira(raiz, url, exercicio, aluno, prazo, resultado):
-        chamadas.append(aluno)
-        status = original(raiz, url, exercicio, aluno, prazo, resultado)
-        if len(chamadas) == 1:
-            resultado["log"] += "\nRuntimeError: Kernel died before replying to kernel_info"
-        return status
+    async def primeira_falha(self, kernel_cmd, **kw):
+        partidas.append(kernel_cmd)
+        if len(partidas) == 1:
+            kernel_cmd = [sys.executable, "-c", "raise SystemExit(3)"]
+        return await original(self, kernel_cmd, **kw)
 
-    monkeypatch.setattr(c, "_autograde", partida_falha_na_primeira)
+    monkeypatch.setattr(KernelIsolado, "_async_launch_kernel", primeira_falha)
     arquivos = {f"{EX}.ipynb": json.dumps(_nb("correta")).encode()}
-    r = c.corrigir_um(modelo, EX, "aluno", arquivos, prazo=300)
-    assert len(chamadas) == 2
-    assert r["status"] == c.OK and r["nota"] == 7
+    r = ag.corrigir_um(modelo, EX, "aluno", arquivos, prazo=300)
+    assert len(partidas) == 2, r["log"]
+    assert r["status"] == st.OK and r["nota"] == 7, r
     assert any("não iniciou" in aviso for aviso in r["avisos"])
 
 
+def test_erro_na_correcao_vira_status_do_aluno_e_nao_excecao(tmp_path: Path, monkeypatch):
+    curso = _curso(tmp_path)
+    modelo = ag.preparar_modelo(curso, EX)
+
+    def quebra(*args, **kwargs):
+        raise RuntimeError("o nbgrader quebrou aqui")
+
+    monkeypatch.setattr(ag, "autograde", quebra)
+    r = ag.corrigir_um(modelo, EX, "aluno", {f"{EX}.ipynb": json.dumps(_nb("correta")).encode()}, prazo=30)
+    assert r["status"] == st.ERRO and r["nota"] == 0
+    assert r["avisos"] == ["RuntimeError: o nbgrader quebrou aqui"]
+
+
 def test_kernels_da_correcao_usam_soquetes_de_arquivo_e_nao_portas(tmp_path: Path, monkeypatch):
-    """Com vários alunos ao mesmo tempo, portas TCP escolhidas em processos diferentes colidiam."""
+    """Com vários alunos ao mesmo tempo, portas TCP escolhidas em processos diferentes colidiam; e TCP
+    não atravessa a rede própria do sandbox."""
     from nbgrader.apps import NbGraderAPI
 
     vistos = {}
@@ -257,12 +361,91 @@ def test_kernels_da_correcao_usam_soquetes_de_arquivo_e_nao_portas(tmp_path: Pat
     def autograde_falso(self, *args, **kwargs):
         vistos["transport"] = self.config.KernelManager.transport
         vistos["ip"] = self.config.KernelManager.ip
+        vistos["isolamento"] = dict(self.config.KernelIsolado.get("isolamento", {}))
         return {"success": True, "log": ""}
 
     monkeypatch.setattr(NbGraderAPI, "autograde", autograde_falso)
     curso = _curso(tmp_path)
-    c._autograde(curso, f"sqlite:///{tmp_path / 'g.db'}", EX, "aluno", 30, {"log": ""})
+    ag.autograde(curso, f"sqlite:///{tmp_path / 'g.db'}", EX, "aluno", 30, {"log": "", "avisos": []})
     if os.name == "posix":
         # Caminho absoluto (o kernel roda na pasta do notebook) e curto (limite dos soquetes Unix).
         assert vistos["transport"] == "ipc" and os.path.isabs(vistos["ip"]) and len(vistos["ip"]) < 60
         assert not os.path.exists(os.path.dirname(vistos["ip"])), "a pasta dos soquetes é apagada no fim"
+        # A pasta dos soquetes é a que o sandbox monta para o kernel.
+        assert vistos["isolamento"]["soquetes"] == os.path.dirname(vistos["ip"])
+
+
+@pytest.mark.lento
+def test_cli_com_zip_padrao_e_sem_feedback(tmp_path: Path, capsys):
+    curso = _curso(tmp_path)
+    (tmp_path / "moodle.zip").write_bytes(_zip([
+        ("Ana Souza_12345_assignsubmission_file_/ex01_processos.ipynb", json.dumps(_nb("correta")).encode(), (2026, 11, 20, 10, 0, 0)),
+        ("Bruno Lima_67890_assignsubmission_file_/ex01_processos.ipynb", json.dumps(_nb("parcial")).encode(), (2026, 11, 20, 10, 0, 0)),
+        ("../fora_1_assignsubmission_file_/x.ipynb", b"mal", (2026, 11, 20, 10, 0, 0)),
+    ]))
+    codigo = cli.main([EX, "--curso", str(curso), "--zip", str(tmp_path / "moodle.zip"), "--padrao", "moodle",
+                       "--sem-feedback", "-j", "2", "--prazo", "300"])
+    saida = capsys.readouterr().out
+    assert codigo == 0
+    assert "Coletados 2 alunos do zip." in saida and "recusado: ../fora_1" in saida
+    assert _notas(curso) == {"12345": 7, "67890": 4}
+    assert not (curso / "feedback").exists(), "--sem-feedback não gera feedback"
+    assert (curso / "grades.csv").read_text().count(EX) == 2
+    assert cli.main([EX, "--curso", str(curso), "--zip", str(tmp_path / "moodle.zip"), "--padrao", "(?P<aluno>"]) == 2
+    assert "não é uma expressão regular válida" in capsys.readouterr().err
+
+
+@pytest.mark.lento
+def test_entrega_alterada_e_corrigida_de_novo_e_a_nota_substitui_a_antiga(tmp_path: Path, monkeypatch, capsys):
+    curso = _curso(tmp_path)
+    _entregar(curso, "ana", json.dumps(_nb("parcial")).encode())
+    lote.corrigir(curso, EX, jobs=1, prazo=300, saida=io.StringIO(), feedback=False)
+    assert _notas(curso) == {"ana": 4}
+    _entregar(curso, "ana", json.dumps(_nb("correta")).encode())
+    saida = io.StringIO()
+    lote.corrigir(curso, EX, jobs=1, prazo=300, saida=saida, feedback=False)
+    assert "0 já corrigidas, 1 a corrigir" in saida.getvalue()
+    assert _notas(curso) == {"ana": 7}, "a nota nova substitui a antiga (nunca 4 + 7)"
+    assert _por_celula(curso) == {("ana", "ex01-iniciar-processos"): 2, ("ana", "ex01-dividir"): 2, ("ana", "ex01-soma-paralela"): 3}
+    with Gradebook(f"sqlite:///{curso / 'gradebook.db'}") as gb:
+        assert len(gb.assignment_submissions(EX)) == 1
+    # generate_feedback e export que falham não passam em silêncio: aparecem no relatório e no código de saída.
+    original = lote.nbgrader
+
+    def falha_depois(args, cwd, timeout=600):
+        if args[0] in ("generate_feedback", "export"):
+            return subprocess.CompletedProcess(args, 7, "", "[NbGrader | ERROR] disco cheio")
+        return original(args, cwd, timeout)
+
+    monkeypatch.setattr(lote, "nbgrader", falha_depois)
+    codigo = cli.main([EX, "--curso", str(curso)])
+    erros = capsys.readouterr().err
+    assert codigo == 1
+    assert "nbgrader generate_feedback falhou (código 7): [NbGrader | ERROR] disco cheio" in erros
+    assert "nbgrader export falhou (código 7)" in erros
+    assert "Falhas depois da correção:" in (curso / "relatorios" / EX / "resumo.txt").read_text()
+
+
+def test_sem_isolamento_disponivel_recusa_e_nomeia_a_opcao(tmp_path: Path, monkeypatch, capsys):
+    from autograder.instrutor import sandbox
+
+    monkeypatch.setattr(sandbox, "motivo_indisponivel", lambda: "este sistema (darwin) não tem os namespaces do Linux")
+    curso = _curso(tmp_path)
+    _entregar(curso, "ana", json.dumps(_nb("correta")).encode())
+    assert cli.main([EX, "--curso", str(curso)]) == 3
+    erro = capsys.readouterr().err
+    assert "Não vou corrigir" in erro and "darwin" in erro and "--sem-isolamento" in erro
+    assert not (curso / "gradebook.db").exists() and not (curso / "relatorios").exists()
+
+
+@pytest.mark.lento
+def test_saida_enorme_do_aluno_fica_pequena_no_notebook_corrigido_e_no_feedback(tmp_path: Path):
+    curso = _curso(tmp_path)
+    barulho = "import sys\nprint('x' * 8_000_000)\nfor i in range(200_000):\n    print(i)\nsys.stderr.write('e' * 2_000_000)"
+    _entregar(curso, "barulhento", json.dumps(montar_submissao(EX, novas_celulas=[("ex01-modulo", barulho)])).encode())
+    linhas = lote.corrigir(curso, EX, jobs=1, prazo=300, saida=io.StringIO())
+    assert linhas[0].nota == 7 and "saídas longas demais encurtadas no notebook corrigido" in linhas[0].avisos
+    corrigido = curso / "autograded" / "barulhento" / EX / f"{EX}.ipynb"
+    assert corrigido.stat().st_size < 3_000_000  # 8 MB + 2 MB + 200 mil linhas, encurtados
+    assert "caracteres omitidos" in corrigido.read_text()
+    assert (curso / "feedback" / "barulhento" / EX / f"{EX}.html").stat().st_size < 600_000

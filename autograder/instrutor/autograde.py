@@ -1,0 +1,355 @@
+"""O driver do nbgrader: corrige UMA submissão numa cópia mínima do curso (num processo do pool ou num
+worker do Dask), com o kernel no sandbox, e junta a nota de registro do módulo."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import shutil
+import tarfile
+import tempfile
+import threading
+import time
+import uuid
+import warnings
+from pathlib import Path
+
+from autograder.instrutor import registro, suspeitas
+from autograder.instrutor.ambiente import nbgrader
+from autograder.instrutor.sandbox import Limites, matar, processos_com
+from autograder.instrutor.status import (
+    AUSENTE,
+    ERRO,
+    INVALIDO,
+    ISOLADO,
+    KERNEL,
+    OK,
+    SEM_ISOLAMENTO,
+    SUSPEITA,
+    TEMPO,
+)
+
+#: Notebooks maiores que isto têm as saídas removidas antes de corrigir.
+LIMITE_SAIDAS = 5 * 1024 * 1024
+#: Cada saída do notebook corrigido fica com no máximo isto de texto: limita o patológico (dezenas de
+#: MB) e deixa inteiro o que o instrutor quer ver; o feedback do aluno corta mais (instrutor/feedback.py).
+LIMITE_POR_SAIDA = 1_000_000
+#: O que o nbgrader registra quando o kernel morre antes de rodar a primeira célula.
+SINAIS_DE_PARTIDA_FALHA = ("Kernel died before replying to kernel_info", "Kernel didn't respond in", "Address already in use")
+#: Variável herdada por todo processo do kernel no modo sem isolamento (no sandbox, o token do bwrap).
+VARIAVEL_MARCA = "CORRIGIR_MARCA"
+
+
+def preparar_modelo(curso: Path, exercicio: str) -> bytes:
+    """Um curso mínimo (configuração, source do exercício e gradebook com ele), empacotado em bytes."""
+    with tempfile.TemporaryDirectory(prefix="modelo-") as tmp:
+        raiz = Path(tmp)
+        shutil.copy(curso / "nbgrader_config.py", raiz / "nbgrader_config.py")
+        shutil.copytree(
+            curso / "source" / exercicio, raiz / "source" / exercicio,
+            ignore=shutil.ignore_patterns("solucao_*.py", "__pycache__", ".ipynb_checkpoints"),
+        )
+        proc = nbgrader(["generate_assignment", exercicio, "--force"], raiz)
+        if proc.returncode != 0:
+            raise RuntimeError(f"nbgrader generate_assignment falhou:\n{proc.stderr[-3000:]}")
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+            for nome in ("nbgrader_config.py", "source", "gradebook.db"):
+                tar.add(raiz / nome, arcname=nome)
+        return buffer.getvalue()
+
+
+def corrigir_um(
+    modelo: bytes, exercicio: str, aluno: str, arquivos: dict[str, bytes], prazo: float,
+    isolar: bool = True, limites: Limites | None = None,
+) -> dict:
+    """Corrige UMA submissão; devolve só dados (também os arquivos corrigidos, em bytes).
+
+    Não precisa de disco compartilhado com quem chamou: serve tanto a um processo local quanto a um
+    worker do Dask noutra máquina. Qualquer falha vira um status daquele aluno, nunca uma exceção.
+    """
+    inicio = time.monotonic()
+    resultado = {
+        "aluno": aluno, "status": OK, "nota": 0.0, "maximo": 0.0, "celulas": {}, "corrigidos": {}, "log": "",
+        "avisos": [], "modo": ISOLADO if isolar else SEM_ISOLAMENTO, "notebook": {}, "registro": {},
+    }
+    limites = limites or Limites(cpu=int(prazo) + 60)
+    with tempfile.TemporaryDirectory(prefix=f"corrigir-{aluno}-") as tmp:
+        try:
+            resultado["status"] = _corrigir_em(Path(tmp), modelo, exercicio, aluno, arquivos, prazo, isolar, limites, resultado)
+        except Exception as erro:  # noqa: BLE001 - um aluno não derruba a correção da turma
+            resultado["status"] = ERRO
+            resultado["avisos"].append(f"{type(erro).__name__}: {str(erro)[:300]}")
+        finally:
+            _tornar_apagavel(Path(tmp))
+    resultado["tempo"] = time.monotonic() - inicio
+    return resultado
+
+
+def _tornar_apagavel(pasta: Path) -> None:
+    """O nbgrader deixa o notebook corrigido só leitura; o TemporaryDirectory precisa apagar tudo."""
+    for arq in pasta.rglob("*"):
+        with contextlib.suppress(OSError):
+            arq.chmod(0o755 if arq.is_dir() else 0o644)
+
+
+def _corrigir_em(
+    tmp: Path, modelo: bytes, exercicio: str, aluno: str, arquivos: dict[str, bytes], prazo: float,
+    isolar: bool, limites: Limites, resultado: dict,
+) -> str:
+    raiz = tmp / "curso"
+    with tarfile.open(fileobj=io.BytesIO(modelo), mode="r:gz") as tar:
+        if hasattr(tarfile, "data_filter"):  # Python 3.12+ e correções de segurança do 3.10/3.11
+            tar.extractall(raiz, filter="data")
+        else:
+            tar.extractall(raiz)  # noqa: S202 - o pacote foi feito por preparar_modelo
+    # O gradebook fica fora da árvore do curso, numa pasta de nome aleatório (e, no sandbox, nem existe).
+    banco = tmp / uuid.uuid4().hex / "gradebook.db"
+    banco.parent.mkdir()
+    shutil.move(raiz / "gradebook.db", banco)
+    url = f"sqlite:///{banco}"
+    pasta = raiz / "submitted" / aluno / exercicio
+    pasta.mkdir(parents=True)
+    for nome, conteudo in arquivos.items():
+        (pasta / nome).write_bytes(conteudo)
+    nome_nb = f"{exercicio}.ipynb"
+    status = conferir_notebook(pasta / nome_nb, resultado)
+    if status is not None:
+        return status
+    fonte = json.loads((raiz / "source" / exercicio / nome_nb).read_text(encoding="utf-8"))
+    submissao = json.loads((pasta / nome_nb).read_text(encoding="utf-8"))
+    faltam = _ids(fonte) - _ids(submissao)
+    if faltam:
+        resultado["avisos"].append(f"células do enunciado apagadas pelo aluno: {', '.join(sorted(faltam))}")
+    for tentativa in (1, 2):
+        status = autograde(raiz, url, exercicio, aluno, prazo, resultado, isolar=isolar, limites=limites)
+        if status is None and tentativa == 1 and kernel_nao_iniciou(resultado["log"]):
+            # Falha da máquina, não do aluno (o notebook nem começou): corrige de novo, uma vez.
+            resultado["avisos"].append("o kernel não iniciou na primeira tentativa; corrigido de novo")
+            continue
+        break
+    if status is None and ("DeadKernelError" in resultado["log"] or "Kernel died" in resultado["log"]):
+        status = KERNEL
+    ler_notas(url, exercicio, aluno, resultado)
+    corrigidos = raiz / "autograded" / aluno / exercicio
+    if corrigidos.exists():
+        for arq in corrigidos.rglob("*"):
+            if arq.is_file() and arq.suffix in (".ipynb", ".txt"):
+                resultado["corrigidos"][arq.relative_to(corrigidos).as_posix()] = arq.read_bytes()
+    if status is None and nome_nb not in resultado["corrigidos"]:
+        status = KERNEL if "Kernel" in resultado["log"] else INVALIDO
+    if nome_nb in resultado["corrigidos"]:
+        corrigido = json.loads(resultado["corrigidos"][nome_nb])
+        if limitar_saidas(corrigido):
+            resultado["avisos"].append("saídas longas demais encurtadas no notebook corrigido")
+        resultado["corrigidos"][nome_nb] = json.dumps(corrigido, ensure_ascii=False).encode()
+    else:
+        # Sem notebook corrigido (o kernel morreu ou o prazo acabou), o aluno ainda recebe feedback.
+        corrigido = notebook_de_falha(fonte, submissao, status or KERNEL, prazo)
+        resultado["corrigidos"][nome_nb] = json.dumps(corrigido, ensure_ascii=False).encode()
+    resultado["notebook"] = {chave: dados.get("auto_score") for chave, dados in resultado["celulas"].items() if "#" not in chave}
+    registro.aplicar(tmp / "registro", exercicio, fonte, submissao, prazo, isolar, limites, resultado)
+    resultado["avisos"] += suspeitas.procurar(fonte, submissao, corrigido, resultado)
+    status = status or OK
+    if status == OK and any(aviso.startswith(suspeitas.PREFIXO) for aviso in resultado["avisos"]):
+        status = SUSPEITA
+    return status
+
+
+def kernel_nao_iniciou(log: str) -> bool:
+    return any(sinal in log for sinal in SINAIS_DE_PARTIDA_FALHA)
+
+
+def encerrar_marcados(marca: str) -> int:
+    """Mata todo processo que herdou a marca no ambiente (o kernel sem isolamento e os filhos dele)."""
+    mortos = []
+    import psutil
+
+    for proc in psutil.process_iter():
+        with contextlib.suppress(psutil.Error, OSError):
+            if proc.environ().get(VARIAVEL_MARCA) == marca:
+                mortos.append(proc)
+    return matar(mortos)
+
+
+def autograde(
+    raiz: Path, url: str, exercicio: str, aluno: str, prazo: float, resultado: dict,
+    isolar: bool = True, limites: Limites | None = None,
+) -> str | None:
+    """Roda o autograde do nbgrader neste processo (sem pagar a partida de um novo a cada aluno).
+
+    O kernel roda no sandbox (``isolar``) ou herda a marca ``CORRIGIR_MARCA``; um relógio mata o
+    kernel e tudo o que ele criou quando o prazo da submissão acaba, e no fim nada dele sobrevive.
+    Devolve ``TEMPO`` quando o prazo estourou.
+    """
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = Config()
+    config.merge(PyFileConfigLoader("nbgrader_config.py", path=str(raiz)).load_config())
+    config.CourseDirectory.root = str(raiz)
+    config.CourseDirectory.db_url = url
+    soquetes = None
+    token = "sbx-" + uuid.uuid4().hex
+    if os.name == "posix":
+        # Kernels por soquetes de arquivo (IPC), não por portas TCP: portas "livres" escolhidas em
+        # processos diferentes colidiam, e TCP não atravessa a rede própria do sandbox. O caminho é
+        # absoluto (o kernel roda noutra pasta) e curto (soquetes Unix aceitam ~100 bytes).
+        config.KernelManager.transport = "ipc"
+        soquetes = tempfile.mkdtemp(prefix="k")
+        config.KernelManager.ip = os.path.join(soquetes, "k")
+    if isolar:
+        from autograder.instrutor.kernel_isolado import configurar
+
+        configurar(config, Path(soquetes), token, limites or Limites())
+    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    marca = uuid.uuid4().hex
+    estourou = threading.Event()
+
+    def encerrar() -> int:
+        return matar(processos_com(token)) + encerrar_marcados(marca)
+
+    def cortar():
+        estourou.set()
+        encerrar()
+
+    relogio = threading.Timer(prazo, cortar)
+    anterior = os.environ.get(VARIAVEL_MARCA)
+    os.environ[VARIAVEL_MARCA] = marca  # o kernel sem isolamento (e o que ele criar) herda a marca
+    relogio.start()
+    try:
+        with warnings.catch_warnings():
+            # Avisos internos do SQLAlchemy dentro do nbgrader ("... not in session"), sem efeito nas notas.
+            warnings.filterwarnings("ignore", message=".*not in session.*")
+            saida = api.autograde(exercicio, aluno, force=True, create=True)
+        resultado["log"] = (saida.get("log", "") + saida.get("error", ""))[-4000:]
+    finally:
+        relogio.cancel()
+        if anterior is None:
+            os.environ.pop(VARIAVEL_MARCA, None)
+        else:
+            os.environ[VARIAVEL_MARCA] = anterior
+        encerrar()
+        if processos_com(token):  # não deveria acontecer: o namespace morre com o bwrap
+            resultado["avisos"].append("processos do sandbox sobreviveram ao fim da correção e foram mortos")
+            encerrar()
+        if soquetes:
+            shutil.rmtree(soquetes, ignore_errors=True)
+    return TEMPO if estourou.is_set() else None
+
+
+def _ids(nb: dict) -> set[str]:
+    return {
+        c["metadata"]["nbgrader"]["grade_id"]
+        for c in nb.get("cells", [])
+        if isinstance(c, dict) and c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    }
+
+
+def conferir_notebook(caminho: Path, resultado: dict) -> str | None:
+    """Devolve o status quando o notebook não pode nem ser corrigido (ausente, inválido)."""
+    import nbformat
+
+    if not caminho.exists():
+        return AUSENTE
+    try:
+        nb = json.loads(caminho.read_bytes().decode("utf-8"))
+        if not isinstance(nb, dict):
+            raise ValueError("o arquivo é JSON, mas não é um notebook")
+        nbformat.validate(nbformat.from_dict(nb))
+    except Exception as erro:  # noqa: BLE001 - o nbformat levanta de tudo (TypeError, KeyError...) para JSON estranho
+        resultado["avisos"].append(f"{type(erro).__name__}: {str(erro)[:200]}")
+        return INVALIDO
+    if _limpar_saidas(nb):
+        resultado["avisos"].append("saídas enormes removidas antes de corrigir")
+        caminho.write_text(json.dumps(nb), encoding="utf-8")
+    return None
+
+
+def _limpar_saidas(nb: dict) -> bool:
+    grande = len(json.dumps(nb)) > LIMITE_SAIDAS
+    if grande:
+        for celula in nb.get("cells", []):
+            if celula.get("cell_type") == "code":
+                celula["outputs"] = []
+    return grande
+
+
+def _encurtar(texto: str, limite: int) -> str:
+    if len(texto) <= limite:
+        return texto
+    metade = limite // 2
+    return f"{texto[:metade]}\n[... {len(texto) - limite} caracteres omitidos ...]\n{texto[-metade:]}"
+
+
+def limitar_saidas(nb: dict, limite: int = LIMITE_POR_SAIDA) -> bool:
+    """Encurta cada saída de texto longa do notebook corrigido (o feedback fica pequeno)."""
+    mudou = False
+    for celula in nb.get("cells", []):
+        for saida in celula.get("outputs", []) or []:
+            campos = [("text", saida)] if "text" in saida else []
+            campos += [(tipo, saida["data"]) for tipo in list(saida.get("data", {})) if tipo.startswith("text/")]
+            for chave, onde in campos:
+                valor = onde[chave]
+                texto = "".join(valor) if isinstance(valor, list) else str(valor)
+                if len(texto) > limite:
+                    onde[chave] = _encurtar(texto, limite)
+                    mudou = True
+            if "traceback" in saida and sum(len(x) for x in saida["traceback"]) > limite:
+                saida["traceback"] = [_encurtar("\n".join(saida["traceback"]), limite)]
+                mudou = True
+    return mudou
+
+
+MOTIVOS_DA_FALHA = {
+    TEMPO: "o prazo da correção ({prazo:g} s) acabou antes de o notebook terminar (um laço sem fim, um "
+           "impasse ou um kernel que ignora a interrupção?)",
+    KERNEL: "o kernel (o processo que roda o notebook) morreu no meio da correção (os._exit, sys.exit no "
+            "kernel, falta de memória?)",
+}
+
+
+def notebook_de_falha(fonte: dict, submissao: dict, status: str, prazo: float) -> dict:
+    """O notebook "corrigido" de quem não terminou: o do aluno, com as células de teste do enunciado
+    e um aviso no topo — para que todo aluno receba um feedback que diz o que aconteceu."""
+    da_fonte = {
+        c["metadata"]["nbgrader"]["grade_id"]: c for c in fonte["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    }
+    nb = json.loads(json.dumps(submissao))
+    for celula in nb.get("cells", []):
+        meta = celula.get("metadata", {}).get("nbgrader", {})
+        if meta.get("grade_id") in da_fonte and (meta.get("locked") or meta.get("grade")):
+            original = da_fonte[meta["grade_id"]]
+            celula["source"] = original["source"]
+            celula["metadata"]["nbgrader"] = original["metadata"]["nbgrader"]
+        if celula.get("cell_type") == "code":
+            celula["outputs"], celula["execution_count"] = [], None
+    motivo = MOTIVOS_DA_FALHA.get(status, "a correção não terminou").format(prazo=prazo)
+    nb["cells"].insert(0, {
+        "cell_type": "markdown", "id": "aviso-da-correcao", "metadata": {},
+        "source": f"**A correção automática não terminou:** {motivo}. As células de teste que não chegaram a "
+                  "rodar valem zero.",
+    })
+    return nb
+
+
+def ler_notas(url: str, exercicio: str, aluno: str, resultado: dict) -> None:
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(url) as gb:
+        try:
+            sub = gb.find_submission(exercicio, aluno)
+        except MissingEntry:
+            return
+        resultado["nota"], resultado["maximo"] = float(sub.score), float(sub.max_score)
+        for nb in sub.notebooks:
+            for g in nb.grades:
+                resultado["celulas"][f"{nb.name}/{g.name}"] = {
+                    "auto_score": g.auto_score, "needs_manual_grade": g.needs_manual_grade,
+                }
+            for c in nb.comments:
+                resultado["celulas"].setdefault(f"{nb.name}/{c.name}#comentario", {})["auto_comment"] = c.auto_comment

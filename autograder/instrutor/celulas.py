@@ -1,0 +1,63 @@
+"""O processo das células da nota de registro: roda o código das células de teste do source, uma a
+uma, e escreve quais passaram.
+
+    python -m autograder.instrutor.celulas PEDIDO.json RESPOSTA.json
+
+Roda na pasta que tem só o módulo do aluno. Não roda nenhuma célula do notebook do aluno: só as do
+enunciado (o pedido), cada uma num espaço de nomes novo. Com a biblioteca que inicia executores pelo
+``AUTOGRADER_EXECUTOR``, o código do aluno nunca roda neste processo, só nos executores (no sandbox).
+A resposta é JSON simples: ``{id: {"ok": bool, "erro": texto}}``. Com ``-`` no lugar do arquivo de
+resposta, ela sai numa linha ``AUTOGRADER-RESPOSTA {...}`` do stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import traceback
+from pathlib import Path
+
+#: Prazo de cada célula (o mesmo do nbgrader: ``ExecutePreprocessor.timeout``).
+PRAZO_CELULA = 120
+
+
+class PrazoDaCelula(Exception):
+    """A célula de teste passou do prazo."""
+
+
+def _estourou(_sinal, _quadro):
+    raise PrazoDaCelula(f"a célula passou de {PRAZO_CELULA} s")
+
+
+def rodar(celulas: list[dict]) -> dict:
+    respostas = {}
+    signal.signal(signal.SIGALRM, _estourou)
+    for celula in celulas:
+        espaco = {"__name__": "__main__"}
+        signal.alarm(PRAZO_CELULA)
+        try:
+            exec(compile(celula["codigo"], f"<teste {celula['id']}>", "exec"), espaco)  # noqa: S102 - código do enunciado
+            respostas[celula["id"]] = {"ok": True, "erro": None}
+        except BaseException as erro:  # noqa: BLE001 - qualquer falha é uma célula que não passou
+            ultima = traceback.format_exception_only(type(erro), erro)[-1].strip()
+            respostas[celula["id"]] = {"ok": False, "erro": ultima[:2000]}
+        finally:
+            signal.alarm(0)
+    return respostas
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    pedido, destino = Path(argv[0]), argv[1]
+    celulas = json.loads(pedido.read_text(encoding="utf-8"))["celulas"]
+    respostas = rodar(celulas)
+    if destino == "-":
+        print("AUTOGRADER-RESPOSTA " + json.dumps(respostas), flush=True)
+    else:
+        Path(destino).write_text(json.dumps(respostas), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

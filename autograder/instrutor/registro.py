@@ -1,0 +1,214 @@
+"""A nota de registro: o módulo ``solucao_*.py`` corrigido fora do notebook, com os testes do source.
+
+O ``nbgrader autograde`` roda o notebook inteiro, e o notebook pode enganar a si mesmo (células a
+mais, transformadores de entrada, módulos trocados, funções remendadas). A nota de registro não roda
+o notebook: extrai o módulo da célula ``%%writefile`` da submissão e roda o código das MESMAS células
+de teste do source (visíveis e ocultas), célula a célula, num processo Python novo e confiável
+(``python -m autograder.instrutor.celulas``), fora do sandbox. O código do aluno só roda nos
+executores da biblioteca, cada um iniciado dentro do sandbox pela variável ``AUTOGRADER_EXECUTOR``.
+
+Por célula vale o MENOR entre o notebook e o registro; quando o notebook dá mais, a submissão vai
+para a lista do olhar humano.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from autograder.instrutor.sandbox import Limites, Sandbox, matar, processos_com
+from autograder.instrutor.sinteticas import texto
+
+#: Quando o notebook dá mais pontos que o módulo numa célula.
+MOTIVO_NOTEBOOK_A_MAIS = "as células do notebook deram mais pontos que o módulo: código a mais no notebook?"
+#: Modos da nota de registro (aparecem nos avisos quando não é o normal).
+CONFIAVEL, NO_SANDBOX = "processo confiável fora do sandbox", "processo das células no sandbox (biblioteca sem AUTOGRADER_EXECUTOR)"
+MARCADOR_OCULTOS = re.compile(r"^\s*### (BEGIN|END) HIDDEN TESTS\s*$")
+WRITEFILE = re.compile(r"\A\s*%%writefile\s+(?P<nome>\S+\.py)\s*\n")
+
+
+def biblioteca_com_executor() -> bool:
+    """A biblioteca desta instalação inicia executores pelo ``AUTOGRADER_EXECUTOR``?"""
+    return importlib.util.find_spec("autograder._executor") is not None
+
+
+def celulas_de_teste(fonte: dict) -> list[dict]:
+    """As células de teste do source, com os testes ocultos (sem as linhas de marcador), e seus pontos."""
+    celulas = []
+    for celula in fonte.get("cells", []):
+        meta = celula.get("metadata", {}).get("nbgrader", {})
+        if celula.get("cell_type") == "code" and meta.get("grade") and not meta.get("solution"):
+            codigo = "\n".join(linha for linha in texto(celula).splitlines() if not MARCADOR_OCULTOS.match(linha))
+            celulas.append({"id": meta["grade_id"], "pontos": float(meta.get("points", 0)), "codigo": codigo})
+    return celulas
+
+
+def modulo_da_submissao(fonte: dict, submissao: dict) -> tuple[str, str] | str:
+    """(nome do arquivo, código) do módulo da submissão, ou o motivo de não haver um.
+
+    Só vale a célula de solução do enunciado que escreve o módulo (pelo grade_id), e só se ela
+    continua começando com ``%%writefile`` do mesmo arquivo: nenhuma outra célula conta.
+    """
+    esperado = None
+    for celula in fonte.get("cells", []):
+        meta = celula.get("metadata", {}).get("nbgrader", {})
+        casamento = WRITEFILE.match(texto(celula)) if celula.get("cell_type") == "code" else None
+        if meta.get("solution") and casamento:
+            esperado = (meta["grade_id"], casamento["nome"])
+            break
+    if esperado is None:
+        return "o enunciado não tem uma célula %%writefile de solução"
+    grade_id, nome = esperado
+    for celula in submissao.get("cells", []):
+        if not isinstance(celula, dict) or celula.get("metadata", {}).get("nbgrader", {}).get("grade_id") != grade_id:
+            continue
+        codigo = texto(celula)
+        casamento = WRITEFILE.match(codigo)
+        if not casamento or casamento["nome"] != nome:
+            return f"a célula da solução não começa com %%writefile {nome}: não há módulo para corrigir"
+        return nome, codigo[casamento.end():]
+    return f"a célula da solução ({grade_id}) foi apagada: não há módulo para corrigir"
+
+
+def rodar_celulas(
+    pasta: Path, nome: str, codigo: str, celulas: list[dict], prazo: float, isolar: bool, limites: Limites,
+    env_base: dict[str, str] | None = None,
+) -> dict:
+    """Roda as células de teste contra o módulo e devolve ``{"celulas": {id: {pontos, erro}}, "modo": ...}``.
+
+    ``pasta`` recebe só o módulo. O processo das células é novo (``python -m
+    autograder.instrutor.celulas``); com isolamento, o código do aluno roda nos executores no sandbox
+    (ou, com uma biblioteca que ainda não os inicia pelo ``AUTOGRADER_EXECUTOR``, o processo das
+    células inteiro vai para o sandbox). Todo processo desta correção morre antes de voltar.
+    """
+    pasta.mkdir(parents=True, exist_ok=True)
+    (pasta / nome).write_text(codigo, encoding="utf-8")
+    env_base = dict(os.environ if env_base is None else env_base)
+    env = {k: v for k, v in env_base.items() if k.startswith(("PROCESSOS_", "LANG", "LC_", "TZ", "PATH"))}
+    env.update({"PYTHONDONTWRITEBYTECODE": "1", "HOME": str(pasta), "MPLBACKEND": "Agg"})
+    # A biblioteca guarda a saída capturada e os diários das sondas de cada executor em
+    # <pasta>/.autograder, que o processo das células lê: essa pasta é montada com escrita no sandbox.
+    compartilhada = pasta / ".autograder"
+    compartilhada.mkdir(exist_ok=True)
+    caixa = Sandbox(pasta, gravaveis=[compartilhada], limites=limites) if isolar else None
+    confiavel = not isolar or biblioteca_com_executor()
+    with tempfile.TemporaryDirectory(prefix="registro-") as fora:
+        pedido_dados = {"celulas": celulas}
+        if confiavel:
+            # O pedido (com os testes ocultos) e a resposta ficam fora da pasta que o sandbox vê.
+            pedido, resposta = Path(fora) / "pedido.json", Path(fora) / "resposta.json"
+            pedido.write_text(json.dumps(pedido_dados), encoding="utf-8")
+            cmd = [sys.executable, "-m", "autograder.instrutor.celulas", str(pedido), str(resposta)]
+            if caixa is not None:
+                caixa.preparar()
+                env["AUTOGRADER_EXECUTOR"] = caixa.variavel_executor(env_base)
+        else:
+            pedido, resposta = pasta / ".pedido.json", None
+            pedido.write_text(json.dumps(pedido_dados), encoding="utf-8")
+            cmd = [*caixa.prefixo(env_base), sys.executable, "-m", "autograder.instrutor.celulas", pedido.name, "-"]
+        inicio = time.monotonic()
+        proc = subprocess.Popen(
+            cmd, cwd=pasta, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            saida, _ = proc.communicate(timeout=prazo)
+            estourou = False
+        except subprocess.TimeoutExpired:
+            estourou = True
+            saida = b""
+        finally:
+            _encerrar(proc, caixa)
+        pedido.unlink(missing_ok=True)
+        texto_saida = saida.decode("utf-8", "replace")
+        dados = _ler_resposta(resposta, texto_saida)
+    shutil.rmtree(pasta, ignore_errors=True)
+    resultado = {"celulas": {}, "modo": CONFIAVEL if confiavel else NO_SANDBOX, "tempo": time.monotonic() - inicio}
+    for celula in celulas:
+        obtido = dados.get(celula["id"]) if isinstance(dados, dict) else None
+        if isinstance(obtido, dict) and obtido.get("ok") is True:
+            resultado["celulas"][celula["id"]] = {"pontos": celula["pontos"], "erro": None}
+        else:
+            erro = obtido.get("erro") if isinstance(obtido, dict) else None
+            if estourou and erro is None:
+                erro = f"o prazo da nota de registro ({prazo:g} s) acabou"
+            resultado["celulas"][celula["id"]] = {"pontos": 0.0, "erro": str(erro or "sem resposta")[:500]}
+    return resultado
+
+
+def _encerrar(proc: subprocess.Popen, caixa: Sandbox | None) -> None:
+    import psutil
+
+    vivos = []
+    try:
+        vivos = [psutil.Process(proc.pid), *psutil.Process(proc.pid).children(recursive=True)]
+    except psutil.Error:
+        pass
+    matar(vivos)
+    if caixa is not None:
+        matar(processos_com(caixa.token))
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def _ler_resposta(resposta: Path | None, saida: str) -> dict:
+    try:
+        if resposta is not None:
+            return json.loads(resposta.read_text(encoding="utf-8")) if resposta.exists() else {}
+        linha = [x for x in saida.splitlines() if x.startswith("AUTOGRADER-RESPOSTA ")]
+        return json.loads(linha[-1].split(" ", 1)[1]) if linha else {}
+    except (ValueError, OSError):
+        return {}
+
+
+def aplicar(
+    pasta: Path, exercicio: str, fonte: dict, submissao: dict, prazo: float, isolar: bool, limites: Limites, resultado: dict,
+) -> None:
+    """Calcula a nota de registro e põe em ``resultado["celulas"]`` o menor dos dois, célula a célula.
+
+    Só as células em que o notebook deu pontos rodam de novo (as outras já valem zero pelo mínimo).
+    """
+    celulas = celulas_de_teste(fonte)
+    notas_nb = {c["id"]: resultado["notebook"].get(f"{exercicio}/{c['id']}") for c in celulas}
+    if not resultado.get("maximo"):
+        resultado["maximo"] = sum(c["pontos"] for c in celulas)
+    pendentes = [c for c in celulas if (notas_nb.get(c["id"]) or 0) > 0]
+    registro = {c["id"]: {"pontos": 0.0, "erro": None} for c in celulas}
+    modulo = modulo_da_submissao(fonte, submissao)
+    if isinstance(modulo, str):
+        resultado["avisos"].append(f"nota de registro zero: {modulo}")
+        for c in pendentes:
+            registro[c["id"]]["erro"] = modulo
+    elif pendentes:
+        nome, codigo = modulo
+        feito = rodar_celulas(pasta, nome, codigo, pendentes, prazo, isolar, limites)
+        registro.update(feito["celulas"])
+        if feito["modo"] != CONFIAVEL:
+            resultado["modo"] = f"{resultado.get('modo', '')}, registro no sandbox".lstrip(", ")
+    resultado["registro"] = {cid: dados["pontos"] for cid, dados in registro.items()}
+    discordantes = []
+    for c in celulas:
+        chave = f"{exercicio}/{c['id']}"
+        nb = notas_nb.get(c["id"])
+        if nb is None:
+            continue
+        menor = min(float(nb), registro[c["id"]]["pontos"])
+        if float(nb) > menor:
+            erro = registro[c["id"]]["erro"]
+            discordantes.append(f"{c['id']} ({nb:g} no notebook, {menor:g} no módulo" + (f": {erro.splitlines()[0][:160]}" if erro else "") + ")")
+        resultado["celulas"].setdefault(chave, {})["auto_score"] = menor
+    if discordantes:
+        resultado["avisos"].append(f"{MOTIVO_NOTEBOOK_A_MAIS} Células: {'; '.join(discordantes)}")
+    resultado["nota"] = float(sum(
+        dados.get("auto_score") or 0 for chave, dados in resultado["celulas"].items() if "#" not in chave
+    ))

@@ -1,0 +1,255 @@
+"""O sandbox de cada submissão (bubblewrap): namespace de PID, rede só com loopback, visão do disco,
+limites, e a recusa clara quando não há como isolar."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import psutil
+import pytest
+from apoio import RAIZ
+
+from autograder.instrutor import sandbox
+from autograder.instrutor.sandbox import Limites, Sandbox, motivo_indisponivel, processos_com
+
+precisa_do_sandbox = pytest.mark.skipif(motivo_indisponivel() is not None, reason=f"sem sandbox: {motivo_indisponivel()}")
+
+
+def _rodar(caixa: Sandbox, codigo: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run([*caixa.prefixo(), sys.executable, "-c", codigo], cwd=caixa.pasta, capture_output=True,
+                              text=True, timeout=timeout)
+    finally:
+        caixa.encerrar()
+
+
+def _vivos(texto: str) -> list[psutil.Process]:
+    """Os processos vivos cujo último argumento é ``texto`` (o neto; não o bwrap nem o pai)."""
+    restantes = []
+    for proc in processos_com(texto):
+        try:
+            if proc.cmdline()[-1] == texto and proc.status() != psutil.STATUS_ZOMBIE:
+                restantes.append(proc)
+        except psutil.Error:
+            pass
+    return restantes
+
+
+def _ataque(sinal: str, pai_espera: float) -> str:
+    """Fork duplo, setsid e um neto com ambiente vazio que ignora SIGTERM e SIGINT e dorme."""
+    return f"""
+import os, signal, sys, time
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        os.execve(sys.executable, [sys.executable, "-c",
+                  "import signal, time\\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\\ntime.sleep(300)",
+                  {sinal!r}], {{}})
+    os._exit(0)
+time.sleep({pai_espera})
+"""
+
+
+def _esperar_neto(sinal: str, prazo: float = 30) -> list[psutil.Process]:
+    fim = time.monotonic() + prazo
+    while time.monotonic() < fim and not _vivos(sinal):
+        time.sleep(0.1)
+    return _vivos(sinal)
+
+
+@precisa_do_sandbox
+@pytest.mark.parametrize("quem_acaba", ["o corretor mata o sandbox", "o processo principal sai"])
+def test_fork_duplo_setsid_e_ambiente_limpo_morrem_com_o_sandbox(tmp_path: Path, quem_acaba: str):
+    sinal = "neto-" + uuid.uuid4().hex
+    caixa = Sandbox(tmp_path)
+    pai_espera = 120 if quem_acaba == "o corretor mata o sandbox" else 4
+    proc = subprocess.Popen([*caixa.prefixo(), sys.executable, "-c", _ataque(sinal, pai_espera)], cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        neto = _esperar_neto(sinal)
+        assert neto, "o neto deveria estar vivo enquanto o sandbox existe"
+        assert neto[0].environ() == {}, "o neto trocou para um ambiente vazio (nenhuma marca o acharia)"
+        assert neto[0].ppid() != proc.pid and neto[0].terminal() is None
+        if quem_acaba == "o corretor mata o sandbox":
+            assert caixa.encerrar() >= 1
+        else:
+            assert proc.wait(timeout=60) == 0  # o namespace acaba quando o processo principal sai
+        psutil.wait_procs(neto, timeout=10)
+        assert _vivos(sinal) == [], "o neto sobreviveu ao fim do sandbox"
+        proc.wait(timeout=10)
+    finally:
+        caixa.encerrar()
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+@precisa_do_sandbox
+def test_rede_so_com_loopback_proprio(tmp_path: Path):
+    # Um servidor no 127.0.0.1 DESTA máquina: de dentro do sandbox, o 127.0.0.1 é outro.
+    servidor = socket.create_server(("127.0.0.1", 0))
+    porta = servidor.getsockname()[1]
+    try:
+        r = _rodar(Sandbox(tmp_path), f"""
+import queue, socket
+from multiprocessing.managers import BaseManager
+class Gerente(BaseManager):
+    pass
+Gerente.register("fila", callable=queue.Queue)
+g = Gerente(address=("127.0.0.1", 0), authkey=b"chave")
+g.start()
+cliente = Gerente(address=g.address, authkey=b"chave")
+cliente.connect()
+print("manager", cliente.fila().qsize())
+g.shutdown()
+for alvo in [("127.0.0.1", {porta}), ("1.1.1.1", 80)]:
+    try:
+        socket.create_connection(alvo, timeout=3)
+        print("conectou", alvo)
+    except OSError as erro:
+        print("falhou", alvo[0], erro.errno)
+""")
+    finally:
+        servidor.close()
+    assert r.returncode == 0, r.stderr
+    assert "manager 0" in r.stdout
+    assert "conectou" not in r.stdout
+    assert "falhou 127.0.0.1 111" in r.stdout  # recusada: ninguém escuta no loopback do sandbox
+    assert "falhou 1.1.1.1 101" in r.stdout  # rede inalcançável
+
+
+@precisa_do_sandbox
+def test_disco_so_leitura_sem_source_sem_home_e_pasta_de_trabalho_descartavel(tmp_path: Path):
+    trabalho = tmp_path / "trabalho"
+    trabalho.mkdir()
+    (trabalho / "solucao_ex01.py").write_text("X = 1\n")
+    segredo = tmp_path / "gradebook.db"
+    segredo.write_text("notas")
+    r = _rodar(Sandbox(trabalho), f"""
+import os, sys
+from pathlib import Path
+print("modulo", open("solucao_ex01.py").read().strip())
+for caminho in [{str(RAIZ / "source")!r}, {str(segredo)!r}, {str(Path.home() / ".bashrc")!r}, "/etc/shadow"]:
+    print("existe" if os.path.exists(caminho) else "ausente", caminho)
+for caminho in ["/usr/trapaca", sys.prefix + "/trapaca", {str(segredo)!r}]:
+    try:
+        open(caminho, "w").write("x")
+        print("escreveu", caminho)
+    except OSError as erro:
+        print("negado", erro.strerror)
+open("novo.txt", "w").write("só no sandbox")
+print("uid", os.getuid())
+""")
+    assert r.returncode == 0, r.stderr
+    assert "modulo X = 1" in r.stdout
+    assert "existe" not in r.stdout and "escreveu" not in r.stdout
+    assert "negado Read-only file system" in r.stdout
+    assert segredo.read_text() == "notas"
+    assert sorted(p.name for p in trabalho.iterdir()) == ["solucao_ex01.py"], "o que o aluno escreve não volta para fora"
+    uid = int(r.stdout.split("uid ")[1].split()[0])
+    assert uid != 0, "nunca root dentro do sandbox"
+
+
+@precisa_do_sandbox
+def test_limites_de_processos_arquivo_disco_e_memoria(tmp_path: Path):
+    limites = Limites(processos=40, tamanho_arquivo=2 * 2**20, disco=8 * 2**20, memoria=1 * 2**30, arquivos_abertos=64)
+    r = _rodar(Sandbox(tmp_path, limites=limites), """
+import os, time
+filhos = []
+try:
+    for _ in range(200):
+        pid = os.fork()
+        if pid == 0:
+            time.sleep(30)
+            os._exit(0)
+        filhos.append(pid)
+except OSError as erro:
+    print("processos", len(filhos), erro.strerror)
+for pid in filhos:
+    os.kill(pid, 9)
+try:
+    open("grande", "wb").write(b"x" * (3 * 2**20))
+except OSError as erro:
+    print("arquivo", erro.strerror)
+try:
+    for i in range(10):
+        open(f"p{i}", "wb").write(b"x" * (2 * 2**20 - 1))
+except OSError as erro:
+    print("disco", erro.strerror)
+try:
+    b = bytearray(2 * 2**30)
+except MemoryError:
+    print("memoria MemoryError")
+abertos = []
+try:
+    for _ in range(200):
+        abertos.append(open("/dev/null"))
+except OSError as erro:
+    print("abertos", len(abertos), erro.strerror)
+""", timeout=90)
+    assert r.returncode == 0, r.stderr
+    processos = int(r.stdout.split("processos ")[1].split()[0])
+    assert processos < 40 and "Resource temporarily unavailable" in r.stdout
+    assert "arquivo File too large" in r.stdout
+    assert "disco No space left on device" in r.stdout
+    assert "memoria MemoryError" in r.stdout
+    assert "abertos" in r.stdout and int(r.stdout.split("abertos ")[1].split()[0]) < 64
+
+
+@precisa_do_sandbox
+def test_o_prefixo_do_executor_roda_um_processo_no_sandbox_como_a_biblioteca_fara(tmp_path: Path):
+    """A biblioteca inicia cada executor como ``json.loads(AUTOGRADER_EXECUTOR) + [python, -m, ...]``."""
+    (tmp_path / "solucao_ex01.py").write_text("import os\ndef quem():\n    return os.getuid(), os.getcwd()\n")
+    caixa = Sandbox(tmp_path)
+    prefixo = json.loads(caixa.variavel_executor({"PROCESSOS_METODO": "spawn", "SEGREDO": "x"}))
+    assert Path(prefixo[0]).name == "bwrap"
+    try:
+        r = subprocess.run([*prefixo, sys.executable, "-c",
+                            "import os, solucao_ex01; print(solucao_ex01.quem(), os.environ.get('PROCESSOS_METODO'), os.environ.get('SEGREDO'))"],
+                           cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    finally:
+        caixa.encerrar()
+    assert r.returncode == 0, r.stderr
+    assert f"'{tmp_path.resolve()}')" in r.stdout
+    assert r.stdout.strip().endswith("spawn None"), "só as variáveis do curso entram no sandbox"
+
+
+def test_sem_bwrap_o_motivo_diz_como_instalar(monkeypatch):
+    monkeypatch.setattr(sandbox.shutil, "which", lambda nome: None)
+    sandbox.motivo_indisponivel.cache_clear()
+    try:
+        motivo = sandbox.motivo_indisponivel()
+    finally:
+        monkeypatch.undo()
+        sandbox.motivo_indisponivel.cache_clear()
+    assert "bubblewrap" in motivo and "make sandbox" in motivo
+
+
+def test_fora_do_linux_o_motivo_aponta_vm_ou_dask(monkeypatch):
+    monkeypatch.setattr(sandbox.sys, "platform", "darwin")
+    sandbox.motivo_indisponivel.cache_clear()
+    try:
+        motivo = sandbox.motivo_indisponivel()
+        with pytest.raises(sandbox.SemIsolamento, match="--sem-isolamento"):
+            sandbox.exigir_isolamento()
+    finally:
+        monkeypatch.undo()
+        sandbox.motivo_indisponivel.cache_clear()
+    assert "darwin" in motivo and "máquina virtual Linux" in motivo and "Dask" in motivo
+
+
+@precisa_do_sandbox
+@pytest.mark.lento
+def test_bench_mede_com_e_sem_sandbox_na_mesma_execucao(capsys):
+    from autograder.instrutor import bench
+
+    assert bench.main(["--n", "3", "--jobs", "2"]) == 0
+    saida = capsys.readouterr().out
+    assert "corrigir -j 2 sem sandbox" in saida and "corrigir -j 2 com sandbox" in saida
+    assert saida.count("idênticas") == 2
+    assert "custo do sandbox (-j 2)" in saida

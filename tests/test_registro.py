@@ -1,0 +1,132 @@
+"""A nota de registro: o módulo da célula %%writefile, as células de teste do source (com as ocultas)
+num processo novo, e o menor dos dois por célula."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from apoio import RAIZ
+from nbgrader_apoio import montar_submissao
+
+from autograder.instrutor import registro
+from autograder.instrutor.sandbox import Limites, motivo_indisponivel
+
+EX = "ex01_processos"
+A, B, C = "ex01-iniciar-processos", "ex01-dividir", "ex01-soma-paralela"
+
+
+def _fonte() -> dict:
+    return json.loads((RAIZ / "source" / EX / f"{EX}.ipynb").read_text(encoding="utf-8"))
+
+
+def _celula(nb: dict, grade_id: str) -> dict:
+    return next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def test_celulas_de_teste_do_source_com_as_ocultas_e_os_pontos():
+    celulas = {c["id"]: c for c in registro.celulas_de_teste(_fonte())}
+    assert {k: c["pontos"] for k, c in celulas.items()} == {A: 2.0, B: 2.0, C: 3.0}
+    assert "(5, 7, 4)" in celulas[B]["codigo"], "os testes ocultos entram"
+    assert "HIDDEN TESTS" not in celulas[B]["codigo"]
+
+
+def test_o_modulo_e_so_o_da_celula_de_solucao_com_writefile():
+    fonte = _fonte()
+    nb = montar_submissao(EX)
+    nome, codigo = registro.modulo_da_submissao(fonte, nb)
+    assert nome == "solucao_ex01.py" and "def dividir" in codigo and "%%writefile" not in codigo
+    # Uma célula a mais que reescreve o módulo não conta: só a célula de solução do enunciado.
+    nb["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "id": "x",
+                        "source": "%%writefile solucao_ex01.py\ndef dividir(*a):\n    return 'trapaça'\n"})
+    assert registro.modulo_da_submissao(fonte, nb)[1] == codigo
+    # A solução como Python comum (sem %%writefile): não há módulo.
+    _celula(nb, "ex01-modulo")["source"] = codigo
+    assert "não começa com %%writefile solucao_ex01.py" in registro.modulo_da_submissao(fonte, nb)
+    # Outro nome de arquivo também não vale.
+    _celula(nb, "ex01-modulo")["source"] = "%%writefile outro.py\n" + codigo
+    assert "não começa com %%writefile solucao_ex01.py" in registro.modulo_da_submissao(fonte, nb)
+    nb["cells"] = [c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") != "ex01-modulo"]
+    assert "foi apagada" in registro.modulo_da_submissao(fonte, nb)
+
+
+def _resultado(notebook: dict[str, float]) -> dict:
+    celulas = {f"{EX}/{k}": {"auto_score": v, "needs_manual_grade": False} for k, v in notebook.items()}
+    return {"notebook": {k: d["auto_score"] for k, d in celulas.items()}, "celulas": celulas, "avisos": [], "maximo": 7.0}
+
+
+def test_vale_o_menor_por_celula_e_a_discordancia_vai_para_o_olhar_humano(tmp_path, monkeypatch):
+    rodadas = []
+
+    def rodar_falso(pasta, nome, codigo, celulas, prazo, isolar, limites):
+        rodadas.append([c["id"] for c in celulas])
+        return {"modo": registro.CONFIAVEL, "celulas": {
+            A: {"pontos": 2.0, "erro": None},
+            B: {"pontos": 0.0, "erro": "FalhaNoFilho: esperava [(5, 5)], recebi [(5, 6)]"},
+        }}
+
+    monkeypatch.setattr(registro, "rodar_celulas", rodar_falso)
+    r = _resultado({A: 2.0, B: 2.0, C: 0.0})
+    registro.aplicar(tmp_path, EX, _fonte(), montar_submissao(EX), 60, True, Limites(), r)
+    assert rodadas == [[A, B]], "a célula que já vale zero no notebook não roda de novo"
+    assert {k: d["auto_score"] for k, d in r["celulas"].items()} == {f"{EX}/{A}": 2.0, f"{EX}/{B}": 0.0, f"{EX}/{C}": 0.0}
+    assert r["nota"] == 2.0
+    assert r["registro"] == {A: 2.0, B: 0.0, C: 0.0}
+    aviso = " ".join(r["avisos"])
+    assert registro.MOTIVO_NOTEBOOK_A_MAIS in aviso and "ex01-dividir (2 no notebook, 0 no módulo: FalhaNoFilho" in aviso
+
+
+def test_sem_modulo_a_nota_de_registro_e_zero(tmp_path):
+    nb = montar_submissao(EX)
+    _celula(nb, "ex01-modulo")["source"] = "def dividir(a, b, k):\n    return []\n"
+    r = _resultado({A: 2.0, B: 2.0, C: 3.0})
+    registro.aplicar(tmp_path, EX, _fonte(), nb, 60, True, Limites(), r)
+    assert r["nota"] == 0
+    assert any(a.startswith("nota de registro zero: a célula da solução não começa") for a in r["avisos"])
+    assert any(registro.MOTIVO_NOTEBOOK_A_MAIS in a for a in r["avisos"])
+
+
+@pytest.mark.lento
+@pytest.mark.parametrize("isolar", [
+    pytest.param(True, marks=pytest.mark.skipif(motivo_indisponivel() is not None, reason="sem sandbox")),
+    False,
+])
+def test_o_processo_das_celulas_corrige_o_modulo_de_verdade(tmp_path, isolar):
+    fonte = _fonte()
+    celulas = registro.celulas_de_teste(fonte)
+    nome, certo = registro.modulo_da_submissao(fonte, montar_submissao(EX))
+    feito = registro.rodar_celulas(tmp_path / "certo", nome, certo, celulas, 300, isolar, Limites())
+    assert {k: d["pontos"] for k, d in feito["celulas"].items()} == {A: 2.0, B: 2.0, C: 3.0}, feito
+    errado = certo.replace("return sum(i * i for i in range(inicio, fim))", "return sum(i * i for i in range(inicio, fim + 1))")
+    assert errado != certo
+    feito = registro.rodar_celulas(tmp_path / "errado", nome, errado, celulas, 300, isolar, Limites())
+    assert {k: d["pontos"] for k, d in feito["celulas"].items()} == {A: 2.0, B: 2.0, C: 0.0}, feito
+    assert "esperava 14, recebi 30" in feito["celulas"][C]["erro"]
+    assert not (tmp_path / "certo").exists(), "a pasta do módulo é apagada no fim"
+
+
+@pytest.mark.skipif(motivo_indisponivel() is not None, reason="sem sandbox")
+def test_o_codigo_do_aluno_roda_so_no_sandbox_e_nao_remenda_o_processo_das_celulas(tmp_path):
+    """O módulo importado remenda ``verificar`` e olha em volta: nada disso alcança o processo das
+    células, que não importa o módulo (só os executores, no sandbox, o importam)."""
+    assert registro.biblioteca_com_executor()
+    modulo = f"""
+import os
+import autograder.execucao as _ex
+_ex.verificar.__code__ = (lambda *a, **k: None).__code__
+def olhar():
+    return [os.getuid() == 0, os.path.exists({str(RAIZ / "source")!r}), os.path.exists({str(tmp_path)!r} + "/segredo")]
+"""
+    (tmp_path / "segredo").write_text("x")
+    celulas = [
+        {"id": "olhar", "pontos": 1.0, "codigo": "from autograder import carregar, rodar_no_filho, verificar_igual\n"
+                                                  "sol = carregar('solucao_ex01')\n"
+                                                  "verificar_igual(rodar_no_filho(sol.olhar, prazo=30), [False, False, False])"},
+        {"id": "remendo", "pontos": 1.0, "codigo": "from autograder import carregar, verificar\n"
+                                                   "carregar('solucao_ex01')\n"
+                                                   "verificar(False, 'o remendo do módulo não pode valer aqui')"},
+    ]
+    feito = registro.rodar_celulas(tmp_path / "m", "solucao_ex01.py", modulo, celulas, 120, True, Limites())
+    assert feito["modo"] == registro.CONFIAVEL
+    assert feito["celulas"]["olhar"] == {"pontos": 1.0, "erro": None}, feito
+    assert feito["celulas"]["remendo"]["pontos"] == 0.0 and "o remendo do módulo não pode valer aqui" in feito["celulas"]["remendo"]["erro"]

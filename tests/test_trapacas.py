@@ -1,0 +1,174 @@
+"""O corpus de trapaças (tests/trapacas/) corrigido com o sandbox: nota exata por célula, um status
+que diz o que foi tentado, o gradebook intocado depois que o corretor sai e nenhum processo vivo."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+import time
+import uuid
+from pathlib import Path
+
+import psutil
+import pytest
+from apoio import RAIZ
+from nbgrader.api import Gradebook
+from trapacas.ex01_processos import A, B, C, M, trapacas
+
+from autograder.instrutor import lote
+from autograder.instrutor.registro import biblioteca_com_executor
+from autograder.instrutor.sandbox import motivo_indisponivel, processos_com
+from autograder.instrutor.sinteticas import montar_submissao
+from autograder.instrutor.status import OK, SEM_ISOLAMENTO
+
+EX = "ex01_processos"
+PRAZO = 60
+pytestmark = [
+    pytest.mark.lento,
+    pytest.mark.skipif(motivo_indisponivel() is not None, reason=f"sem sandbox nesta máquina: {motivo_indisponivel()}"),
+]
+
+
+def _curso(destino: Path) -> Path:
+    destino.mkdir(parents=True)
+    shutil.copy(RAIZ / "nbgrader_config.py", destino)
+    shutil.copytree(RAIZ / "source" / EX, destino / "source" / EX, ignore=shutil.ignore_patterns("solucao_*.py"))
+    return destino
+
+
+def _notebook(t) -> dict:
+    nb = montar_submissao(RAIZ, EX, t.trocas, t.novas_celulas)
+    if t.solucao is not None:
+        for celula in nb["cells"]:
+            if celula["metadata"].get("nbgrader", {}).get("grade_id") == M:
+                celula["source"] = t.solucao
+    return nb
+
+
+def _entregar(curso: Path, aluno: str, nb: dict) -> None:
+    pasta = curso / "submitted" / aluno / EX
+    pasta.mkdir(parents=True)
+    (pasta / f"{EX}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+
+
+def _hash(caminho: Path) -> str:
+    return hashlib.sha256(caminho.read_bytes()).hexdigest() if caminho.exists() else "ausente"
+
+
+def _por_celula(curso: Path) -> dict[str, dict[str, float]]:
+    with Gradebook(f"sqlite:///{curso / 'gradebook.db'}") as gb:
+        return {
+            s.student.id: {g.name: g.score for nb in s.notebooks for g in nb.grades}
+            for s in gb.assignment_submissions(EX)
+        }
+
+
+def _vivos_com(texto: str) -> list[psutil.Process]:
+    return [p for p in processos_com(texto) if p.status() != psutil.STATUS_ZOMBIE]
+
+
+@pytest.fixture(scope="module")
+def corrigido(tmp_path_factory):
+    """O corpus inteiro (e uma solução correta de controle) corrigido uma vez, com o sandbox."""
+    curso = _curso(tmp_path_factory.mktemp("trapacas") / "curso")
+    sinal = "trapaca-" + uuid.uuid4().hex
+    corpus = trapacas(curso, RAIZ, sinal)
+    for nome, t in corpus.items():
+        _entregar(curso, nome, _notebook(t))
+    _entregar(curso, "colega", montar_submissao(RAIZ, EX))
+    colega = _hash(curso / "submitted" / "colega" / EX / f"{EX}.ipynb")
+    saida = io.StringIO()
+    inicio = time.monotonic()
+    linhas = {linha.aluno: linha for linha in lote.corrigir(curso, EX, jobs=2, prazo=PRAZO, saida=saida)}
+    duracao = time.monotonic() - inicio
+    depois = {nome: _hash(curso / nome) for nome in ("gradebook.db", "grades.csv")}
+    notas_depois = _por_celula(curso)
+    # O ataque espera o corretor sair para escrever: damos tempo a ele (se ainda existisse).
+    time.sleep(8)
+    return {
+        "curso": curso, "corpus": corpus, "linhas": linhas, "saida": saida.getvalue(), "sinal": sinal,
+        "depois": depois, "notas_depois": notas_depois, "colega": colega, "duracao": duracao,
+    }
+
+
+def test_a_solucao_correta_no_sandbox_tem_nota_cheia_e_nenhum_aviso(corrigido):
+    linha = corrigido["linhas"]["colega"]
+    assert (linha.nota, linha.status, linha.avisos) == (7, OK, []), corrigido["saida"]
+    assert linha.modo.startswith("isolado (bubblewrap)")
+
+
+@pytest.mark.parametrize("nome", [
+    "modulo_falso", "transformador", "codigo_trocado", "le_source", "le_ocultos", "ataque_gradebook",
+    "escreve_fora", "rede", "fork_bomba", "enche_disco", "dorme", "remenda_no_modulo",
+])
+def test_cada_trapaca_tem_a_nota_exata_por_celula_e_o_status_do_que_tentou(corrigido, nome):
+    t = corrigido["corpus"][nome]
+    if t.precisa_da_biblioteca_nova and not biblioteca_com_executor():
+        pytest.skip("o módulo que remenda a biblioteca só perde com a biblioteca que importa o módulo num executor (AUTOGRADER_EXECUTOR)")
+    linha = corrigido["linhas"][nome]
+    assert corrigido["notas_depois"][nome] == t.celulas, linha
+    assert linha.nota == sum(t.celulas.values())
+    assert linha.status == t.status, linha
+    texto = " ".join(linha.avisos)
+    for trecho in t.avisos:
+        assert trecho in texto, (trecho, linha.avisos)
+    resumo = (corrigido["curso"] / "relatorios" / EX / "resumo.txt").read_text()
+    assert f"  {nome}: {linha.status}" in resumo
+
+
+def test_todo_aluno_recebe_feedback_e_quem_estourou_o_prazo_le_por_que(corrigido):
+    curso = corrigido["curso"]
+    for aluno in corrigido["linhas"]:
+        assert (curso / "feedback" / aluno / EX / f"{EX}.html").exists(), aluno
+    html = (curso / "feedback" / "dorme" / EX / f"{EX}.html").read_text()
+    assert "A correção automática não terminou" in html and f"prazo da correção ({PRAZO} s)" in html
+    # Cortado pelo prazo da submissão (60 s), não pelo das células (120 s); a folga cobre a máquina carregada.
+    assert corrigido["linhas"]["dorme"].tempo < PRAZO + 40
+
+
+def test_o_gradebook_e_o_grades_csv_nao_mudam_depois_que_o_corretor_sai(corrigido):
+    curso = corrigido["curso"]
+    assert {nome: _hash(curso / nome) for nome in ("gradebook.db", "grades.csv")} == corrigido["depois"]
+    assert _por_celula(curso)["ataque_gradebook"] == {A: 0, B: 0, C: 0}
+    assert not list(curso.glob("PROVA-*"))
+    assert "trapaca" not in (curso / "grades.csv").read_text()
+    assert _hash(curso / "submitted" / "colega" / EX / f"{EX}.ipynb") == corrigido["colega"]
+    assert not (Path.home() / "trapaca.txt").exists()
+
+
+def test_nenhum_processo_de_submissao_sobrevive_na_maquina_inteira(corrigido):
+    # O neto do ataque (ambiente vazio, outra sessão) tem o sinal na linha de comando; os sandboxes,
+    # o token "sbx-" do bwrap; os filhos da bomba, o uid do sandbox (como root, um uid só dele).
+    assert _vivos_com(corrigido["sinal"]) == []
+    assert _vivos_com("AUTOGRADER_SANDBOX") == []
+    estranhos = []
+    for proc in psutil.process_iter(["uids", "status"]):
+        with __import__("contextlib").suppress(psutil.Error):
+            if proc.info["uids"].real >= 200_000 and proc.info["status"] != psutil.STATUS_ZOMBIE:
+                estranhos.append(proc)
+    assert estranhos == []
+
+
+def test_sem_isolamento_o_mesmo_ataque_escapa_e_altera_o_gradebook(tmp_path: Path):
+    """A prova de que o ataque do corpus é de verdade: sem o sandbox, o neto sobrevive ao corretor e
+    escreve no gradebook depois que ele sai (por isso o corretor se recusa a corrigir sem isolamento)."""
+    curso = _curso(tmp_path / "curso")
+    sinal = "trapaca-" + uuid.uuid4().hex
+    t = trapacas(curso, RAIZ, sinal)["ataque_gradebook"]
+    _entregar(curso, "ataque_gradebook", _notebook(t))
+    try:
+        linhas = lote.corrigir(curso, EX, jobs=1, prazo=PRAZO, saida=io.StringIO(), feedback=False, isolar=False)
+        assert linhas[0].nota == 0, "o relatório do corretor diz zero..."
+        assert linhas[0].modo == SEM_ISOLAMENTO
+        fim = time.monotonic() + 30
+        while time.monotonic() < fim and not list(curso.glob("PROVA-*")):
+            time.sleep(0.5)
+        assert list(curso.glob("PROVA-*")), "sem sandbox, o ataque deveria ter escrito no gradebook"
+        assert _vivos_com(sinal), "sem sandbox, o neto do ataque sobrevive ao corretor"
+    finally:
+        for proc in processos_com(sinal):
+            proc.kill()
+        psutil.wait_procs(processos_com(sinal), timeout=10)
+    assert sum(_por_celula(curso)["ataque_gradebook"].values()) > 0, "...e o gradebook diz outra coisa"
