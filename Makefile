@@ -8,8 +8,9 @@
 # PYTHON, VENV, PORTA, JUPYTER_OPCOES, EXTRAS e os alvos curso, instalar e verificar.
 include ferramentas/curso.mk
 
-# Testes em paralelo: um processo do pytest por núcleo.
-PYTEST_ARGS ?= -n auto
+# Testes em paralelo: dois processos do pytest por núcleo (muitos testes passam o tempo esperando
+# kernels, prazos e processos filhos; os testes não dependem da carga da máquina).
+PYTEST_ARGS ?= -n $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) * 2 )))
 
 .DEFAULT_GOAL := curso
 .PHONY: instrutor navegador sandbox teste lint release bench livro edicao-aluno

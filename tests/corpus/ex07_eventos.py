@@ -202,7 +202,7 @@ def conversar_e_parar(mensagens, parar):
     ),
     "sutil_pids_inventados": Submissao(
         "sutil", {A: 0, B: 3},
-        modulo=_CABECALHO + _LARGADA_OK.replace("    return pids\n", "    return [os.getpid() + 1 + i for i in range(n)]\n") + _PARADA_OK,
+        modulo=_CABECALHO + _LARGADA_OK.replace("    return pids\n", "    return list(range(1, n + 1))\n") + _PARADA_OK,
         causas={A: "não é de nenhum processo que pôs algo na fila"},
     ),
     "sutil_largada_dada_por_um_filho": Submissao(
