@@ -1,0 +1,55 @@
+"""As submissões do corpus mais sensíveis a corrida, ordem e tempo tiram a MESMA nota em cada
+correção, também com os dois núcleos ocupados. Na suíte, duas repetições; CORPUS_REPETICOES=20 para
+a conferência completa."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from corpus_apoio import conferir, corrigir_modulo, submissoes
+
+REPETICOES = int(os.environ.get("CORPUS_REPETICOES", "2"))
+CASOS = [
+    ("ex01_processos", "join_antes_de_ler", "fork"),
+    ("ex01_processos", "empty_para_saber_quando_parar", "spawn"),
+    ("ex01_processos", "classes_pool_e_prints", "forkserver"),
+    ("ex02_comunicacao", "consumidor_com_empty", "fork"),
+    ("ex02_comunicacao", "join_antes_das_somas", "forkserver"),
+    ("ex02_comunicacao", "logging_e_classes", "spawn"),
+    ("ex03_sincronizacao", "dorme_ate_um_instante", "fork"),
+    ("ex03_sincronizacao", "barreira_antes_da_fase1", "fork"),
+    ("ex03_sincronizacao", "classe_e_pipes", "fork"),
+    ("ex04_memoria", "sem_trava", "fork"),
+    ("ex04_memoria", "le_antes_do_join", "fork"),
+    ("ex04_memoria", "trava_em_duas_posses", "fork"),
+    ("ex04_memoria", "logging_e_prints", "fork"),
+    ("ex08_condicao", "correta_referencia", "fork"),
+    ("ex08_condicao", "correta_wait_em_laco_e_marcador", "fork"),
+    ("ex08_condicao", "sutil_espera_ocupada", "fork"),
+    ("ex08_condicao", "sutil_sem_aviso", "fork"),
+    ("ex08_condicao", "sutil_notify_um_so", "fork"),
+]
+
+
+@pytest.fixture
+def nucleos_ocupados():
+    """Dois processos em laço (um por núcleo) durante o teste; encerrados no fim, pelo pid."""
+    ocupados = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
+    try:
+        yield
+    finally:
+        for proc in ocupados:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.mark.lento
+@pytest.mark.parametrize(("exercicio", "nome", "metodo"), CASOS, ids=[f"{e}-{n}-{m}" for e, n, m in CASOS])
+def test_mesma_nota_em_cada_repeticao_sob_carga(exercicio, nome, metodo, nucleos_ocupados):
+    sub = submissoes(exercicio)[nome]
+    for vez in range(REPETICOES):
+        problemas = conferir(exercicio, nome, sub, corrigir_modulo(exercicio, sub, metodo))
+        assert not problemas, f"repetição {vez + 1}:\n" + "\n".join(problemas)
