@@ -120,3 +120,23 @@ def pytest_runtest_makereport(item, call):
     resultado = yield
     relatorio = resultado.get_result()
     setattr(item, f"relatorio_{relatorio.when}", relatorio)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Com ``TESTES_CPU=arquivo``, anota por teste (preparação, chamada e limpeza juntas) o tempo de
+    relógio e o de CPU do processo do pytest e dos filhos que ele esperou (``os.times``): é assim
+    que se acha o que pesa na suíte numa máquina de 2 núcleos (ferramentas/cpu_da_suite.py resume)."""
+    destino = os.environ.get("TESTES_CPU")
+    if not destino:
+        yield
+        return
+    antes, relogio = os.times(), time.monotonic()
+    yield
+    depois = os.times()
+    cpu = sum(depois[i] - antes[i] for i in range(4))
+    import json
+
+    with open(destino, "a", encoding="utf-8") as arquivo:
+        arquivo.write(json.dumps({"teste": item.nodeid, "cpu": round(cpu, 2),
+                                  "relogio": round(time.monotonic() - relogio, 2)}) + "\n")

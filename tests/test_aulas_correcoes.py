@@ -117,9 +117,18 @@ def test_escalabilidade_ate_o_dobro_dos_nucleos_com_a_linha_dos_nucleos():
     assert "núcleos (2)" in legendas
 
 
-def test_executar_aquece_todos_os_trabalhadores(metodo):
+def test_aquecer_cria_todos_os_trabalhadores_antes_da_medida(metodo):
+    # Com spawn/forkserver o pool cria trabalhadores sob demanda: depois de aquecer(), os dois já têm
+    # de existir (quem executa cada tarefa depois é escolha do pool, e não é o que se confere aqui).
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context(metodo)) as executor:
+        assert executor._processes is None or len(executor._processes) == 0
+        pids = curso_comum.aquecer(executor, 2)
+        assert len(executor._processes) == 2
+        assert pids <= set(executor._processes) and os.getpid() not in pids
     _, registros = aula02.executar(0, 40_000, 2)
-    assert len({r["pid"] for r in registros}) == 2
+    assert {r["pid"] for r in registros}.isdisjoint({os.getpid()})
 
 
 # ---- aula 03: empty() ---------------------------------------------------------------------------

@@ -3,10 +3,13 @@ que diz o que foi tentado, o gradebook intocado depois que o corretor sai e nenh
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
+import os
 import shutil
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -80,9 +83,21 @@ def corrigido(tmp_path_factory):
     _entregar(curso, "colega", montar_submissao(RAIZ, EX))
     colega = _hash(curso / "submitted" / "colega" / EX / f"{EX}.ipynb")
     saida = io.StringIO()
-    inicio = time.monotonic()
-    linhas = {linha.aluno: linha for linha in lote.corrigir(curso, EX, jobs=2, prazo=PRAZO, saida=saida)}
-    duracao = time.monotonic() - inicio
+    # As pastas de trabalho (e portanto as linhas de comando dos sandboxes) desta correção ficam numa
+    # pasta só dela: outros testes rodando ao mesmo tempo (pytest -n) têm sandboxes vivos legítimos.
+    temporarios = tmp_path_factory.mktemp("tmp-trapacas")
+    antes = (tempfile.tempdir, os.environ.get("TMPDIR"))
+    tempfile.tempdir, os.environ["TMPDIR"] = str(temporarios), str(temporarios)
+    try:
+        inicio = time.monotonic()
+        linhas = {linha.aluno: linha for linha in lote.corrigir(curso, EX, jobs=2, prazo=PRAZO, saida=saida)}
+        duracao = time.monotonic() - inicio
+    finally:
+        tempfile.tempdir = antes[0]
+        if antes[1] is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = antes[1]
     depois = {nome: _hash(curso / nome) for nome in ("gradebook.db", "grades.csv")}
     notas_depois = _por_celula(curso)
     # O ataque espera o corretor sair para escrever: damos tempo a ele (se ainda existisse).
@@ -90,6 +105,7 @@ def corrigido(tmp_path_factory):
     return {
         "curso": curso, "corpus": corpus, "linhas": linhas, "saida": saida.getvalue(), "sinal": sinal,
         "depois": depois, "notas_depois": notas_depois, "colega": colega, "duracao": duracao,
+        "temporarios": str(temporarios),
     }
 
 
@@ -141,14 +157,29 @@ def test_o_gradebook_e_o_grades_csv_nao_mudam_depois_que_o_corretor_sai(corrigid
 def test_nenhum_processo_de_submissao_sobrevive_na_maquina_inteira(corrigido):
     # O neto do ataque (ambiente vazio, outra sessão) tem o sinal na linha de comando; os sandboxes,
     # o token "sbx-" do bwrap; os filhos da bomba, o uid do sandbox (como root, um uid só dele).
+    # Sandboxes de outros testes que rodam ao mesmo tempo (pytest -n) são legítimos: contam só os desta
+    # correção (a pasta de trabalho, na linha de comando do bwrap, fica na pasta temporária dela) e
+    # qualquer processo com uid de sandbox que não esteja dentro do bwrap de outro teste (fugiu, ou é
+    # desta correção).
+    nossos = corrigido["temporarios"]
     assert _vivos_com(corrigido["sinal"]) == []
-    assert _vivos_com("AUTOGRADER_SANDBOX") == []
+    assert [p for p in _vivos_com("AUTOGRADER_SANDBOX") if nossos in " ".join(p.cmdline())] == []
     estranhos = []
     for proc in psutil.process_iter(["uids", "status"]):
-        with __import__("contextlib").suppress(psutil.Error):
+        with contextlib.suppress(psutil.Error):
             if proc.info["uids"].real >= 200_000 and proc.info["status"] != psutil.STATUS_ZOMBIE:
-                estranhos.append(proc)
+                if not _dentro_de_outro_sandbox(proc, nossos):
+                    estranhos.append(proc)
     assert estranhos == []
+
+
+def _dentro_de_outro_sandbox(proc: psutil.Process, nossos: str) -> bool:
+    """O processo descende de um bwrap de outra correção (a linha de comando não tem a nossa pasta)?"""
+    with contextlib.suppress(psutil.Error):
+        for ancestral in proc.parents():
+            if ancestral.name() == "bwrap":
+                return nossos not in " ".join(ancestral.cmdline())
+    return False
 
 
 def test_sem_isolamento_o_mesmo_ataque_escapa_e_altera_o_gradebook(tmp_path: Path):
