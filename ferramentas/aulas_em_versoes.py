@@ -72,6 +72,11 @@ resultado["segundos"] = time.monotonic() - inicio
 for saida in nb.cells[0].get("outputs", []):
     if "PYTHON-DO-KERNEL" in saida.get("text", ""):
         resultado["versao"] = saida["text"].split()[1:3]
+# Avisos do Python (DeprecationWarning, RuntimeWarning...) que as células mostraram: o que muda de
+# uma versão para outra costuma aparecer primeiro assim.
+resultado["avisos"] = sorted({linha.strip()[:200] for celula in nb.cells for saida in celula.get("outputs", [])
+                              if saida.get("name") == "stderr" for linha in saida.get("text", "").splitlines()
+                              if "Warning" in linha})
 print("RESULTADO " + json.dumps(resultado))
 """
 
@@ -86,6 +91,7 @@ class Linha:
     testes_ok: bool | None = None
     testes_s: float = 0.0
     erro: str = ""
+    avisos: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -170,7 +176,8 @@ def executar_aula(venv: Path, aula: Path, pasta: Path, env: dict[str, str], praz
     ok, erro = resultado["ok"], resultado["erro"]
     if ok and (not resultado["versao"] or Path(resultado["versao"][1]).resolve() != venv.resolve()):
         ok, erro = False, f"o kernel não era o do ambiente {venv}: {resultado['versao']}"
-    return Linha(aula=ok, aula_s=resultado["segundos"], erro=f"{aula.stem}: {erro}" if erro else "")
+    return Linha(aula=ok, aula_s=resultado["segundos"], erro=f"{aula.stem}: {erro}" if erro else "",
+                 avisos=resultado["avisos"])
 
 
 def rodar_testes(venv: Path, arquivos: list[Path], env: dict[str, str], nucleos: int) -> tuple[bool, str, float, str]:
@@ -227,6 +234,8 @@ def rodar_versao(pedido: str, aulas: list[Path], args: argparse.Namespace, base:
                 linha.erro += f"\n{aula.stem} (testes): {saida}"
         resultado.linhas[aula.stem] = linha
         print(f"{aula.stem:45} {celula(linha)}", flush=True)
+        for aviso in linha.avisos:
+            print(f"   aviso: {aviso}", flush=True)
         if linha.erro:
             print("   " + linha.erro.strip().replace("\n", "\n   ")[-3000:], flush=True)
     if not args.sem_testes:
@@ -248,7 +257,8 @@ def celula(linha: Linha | None) -> str:
         return "—"
     partes = []
     if linha.aula is not None:
-        partes.append(f"aula {'✓' if linha.aula else '✗'} {linha.aula_s:.0f} s")
+        avisos = f" ({len(linha.avisos)} aviso{'s' if len(linha.avisos) > 1 else ''})" if linha.avisos else ""
+        partes.append(f"aula {'✓' if linha.aula else '✗'} {linha.aula_s:.0f} s{avisos}")
     if linha.testes is not None:
         partes.append(f"testes {'✓' if linha.testes_ok else '✗'} {linha.testes} {linha.testes_s:.0f} s")
     return " · ".join(partes) or "—"
