@@ -41,3 +41,7 @@ def test_tabela_marca_o_que_falhou_e_a_versao_que_nao_passou():
     assert "aula ✗ 5 s (1 aviso) · testes ✗ 12 ok, 1 falharam 31 s" in aula
     assert linhas[-1] == "| tudo passou? | sim | **não** | **não** |"
     assert versoes.passou(boa) and not versoes.passou(ruim) and not versoes.passou(sem)
+    # A aula rodou, mas um teste do módulo falhou: a versão não passou.
+    so_testes = versoes.Versao("3.10", versao="3.10.13")
+    so_testes.linhas["02-Aula"] = versoes.Linha(aula=True, testes="1 falharam", testes_ok=False)
+    assert not versoes.passou(so_testes)
