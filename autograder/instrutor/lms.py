@@ -28,6 +28,13 @@ Saída:
 - Canvas: o CSV do livro de notas (``CABECALHO_CANVAS`` e uma coluna ``Tarefa (ID_DA_TAREFA)``), que o
   Canvas importa em "Notas → Importar".
 
+Documentação consultada (os passos na interface, citados no README): Moodle, "Assignment settings"
+(https://docs.moodle.org/401/en/Assignment_settings: tipos de feedback "Offline grading worksheet" e
+"Feedback files"); Canvas, o guia de importação da OSU
+(https://teaching.resources.osu.edu/toolsets/carmencanvas/guides/calculating-final-grades/import-csv-file-carmen-grades:
+colunas do aluno, ``SIS Login ID``, ``Section`` e a da tarefa; uma coluna de tarefa desconhecida cria
+uma tarefa nova). Os nomes exatos vêm do código citado acima, em moodle/moodle e instructure/canvas-lms.
+
 Quem não foi corrigido nunca vira zero: fica fora da planilha do Moodle (uma linha com a nota em
 branco ainda trocaria o comentário) e em branco na do Canvas (o Canvas não altera uma célula vazia),
 e aparece no relatório com o motivo.
