@@ -284,6 +284,7 @@ def test_devolver_ao_moodle_so_quem_foi_corrigido_vai_e_o_moodle_le(tmp_path):
     with zipfile.ZipFile(pasta / "feedback_moodle.zip") as z:
         assert z.read("Nome 123456_123456_assignsubmission_file_/ex01.html") == b"<html>123456</html>"
     texto = "\n".join(dev.texto(lms.ler_origem(curso, "ex01")))
+    assert "aceitos: 123456, 234567, 345678, 456789, 567890" in texto
     assert "recusado: lixo.txt (o nome não segue o padrão)" in texto and "sem nota (fica em branco, nunca zero): 234567" in texto
     # Escala do AVA: 6,5 de 7 vira 9,29 de 10.
     lms.devolver(curso, "ex01", _linhas(), "moodle", nota_maxima=10, feedback=False)

@@ -324,6 +324,7 @@ class Devolucao:
         if origem:
             linhas.append(f"  entrada: zip do {origem.formato.capitalize() if origem.formato != 'csv' else 'AVA com planilha'}, "
                           f"{len(origem.alunos)} alunos aceitos, {len(origem.recusadas)} entradas recusadas")
+            linhas.append(f"  aceitos: {', '.join(sorted(origem.alunos)) or 'nenhum'}")
             atrasados = sorted(a for a, d in origem.alunos.items() if d.get("atrasada"))
             if atrasados:
                 linhas.append(f"  entregues com atraso (corrigidas; a política de atraso é a do AVA): {', '.join(atrasados)}")
