@@ -176,6 +176,7 @@ def executar_aula(venv: Path, aula: Path, pasta: Path, env: dict[str, str], praz
     ok, erro = resultado["ok"], resultado["erro"]
     if ok and (not resultado["versao"] or Path(resultado["versao"][1]).resolve() != venv.resolve()):
         ok, erro = False, f"o kernel não era o do ambiente {venv}: {resultado['versao']}"
+    erro = re.sub(r"\x1b\[[0-9;]*m", "", erro)  # sem as cores ANSI do rastro do IPython
     return Linha(aula=ok, aula_s=resultado["segundos"], erro=f"{aula.stem}: {erro}" if erro else "",
                  avisos=resultado["avisos"])
 
