@@ -57,19 +57,33 @@ def ouvinte_sem_prazo(conexao, parar) -> None:
     conexao.close()
 
 
+def _avisar_e_esperar(alvo, conexao, parar, comecou) -> None:
+    """Liga ``comecou`` e chama ``alvo``: o pai só liga ``parar`` com o filho já dentro do laço."""
+    comecou.set()
+    alvo(conexao, parar)
+
+
 def event_acorda_recv(prazo: float = 1.0) -> dict[str, object]:
     """Liga o ``Event`` de parada para dois filhos: um preso em ``recv()``, outro esperando com ``poll``.
 
     Devolve, para cada um, se ainda estava vivo ``prazo`` segundos depois do ``set()`` e em quanto
     tempo terminou. O preso em ``recv()`` só sai quando recebe ``sair`` pelo pipe.
+
+    O pai só liga o evento depois que o filho avisou que começou: com ``spawn``, numa máquina
+    ocupada, um filho pode levar mais de um segundo para nascer — e um filho que ainda nem chegou
+    ao laço veria o evento já ligado e sairia sem nunca ter esperado.
     """
     parar = multiprocessing.Event()
     resultado: dict[str, object] = {}
     for nome, alvo in (("recv() sem prazo", ouvinte_sem_prazo), ("poll(0.1) + evento", jogador)):
         lado_pai, lado_filho = Pipe()
-        p = Process(target=alvo, args=(lado_filho, parar), name=nome)
+        comecou = multiprocessing.Event()
+        p = Process(target=_avisar_e_esperar, args=(alvo, lado_filho, parar, comecou), name=nome)
         p.start()
-        time.sleep(0.3)  # o filho já está esperando
+        if not comecou.wait(timeout=60):
+            p.kill()
+            raise RuntimeError(f"o filho {nome!r} não começou em 60 s")
+        time.sleep(0.3)  # do aviso até o recv()/poll() são microssegundos: o filho já está esperando
         inicio = time.monotonic()
         parar.set()
         p.join(timeout=prazo)
