@@ -82,14 +82,16 @@ def test_laco_sem_fim_vai_ate_o_prazo_e_diz_que_trabalhava(metodo):
     inicio = time.monotonic()
     with pytest.raises(FalhaNoFilho, match="não terminou em 2 s. Os processos continuavam trabalhando"):
         rodar_no_filho(t.laco_sem_fim, prazo=2)
-    assert time.monotonic() - inicio < 2 + 8
+    # a mensagem prova o prazo usado; o relógio, que o corte não demorou (folga para a máquina ocupada)
+    assert time.monotonic() - inicio < 2 + 28
 
 
 def test_impasse_e_cortado_antes_do_prazo_e_diz_onde_esperava(metodo):
     inicio = time.monotonic()
     with pytest.raises(FalhaNoFilho) as erro:
-        rodar_no_filho(t.impasse, prazo=60)
-    assert time.monotonic() - inicio < 30, "o impasse deveria ser cortado em segundos, não no prazo de 60 s"
+        rodar_no_filho(t.impasse, prazo=180)
+    # a ociosidade que denuncia o impasse é de segundos; o prazo, de minutos: metade dele é a folga
+    assert time.monotonic() - inicio < 90, "o impasse deveria ser cortado em segundos, não no prazo de 180 s"
     texto = str(erro.value)
     assert "ficou bloqueado" in texto and "impasse" in texto
     assert "esperando dados num pipe" in texto, texto
@@ -205,8 +207,8 @@ def test_carregar_corta_importacao_que_nao_termina_e_explica(tmp_path, monkeypat
     (tmp_path / "solucao_y.py").write_text("import multiprocessing\nmultiprocessing.Queue().get()\n")
     inicio = time.monotonic()
     with pytest.raises(FalhaNoFilho, match="(?s)importar solucao_y.py ficou bloqueado.*nível do módulo"):
-        carregar("solucao_y", prazo=30)
-    assert time.monotonic() - inicio < 20, "o impasse na importação deveria ser cortado em segundos"
+        carregar("solucao_y", prazo=180)
+    assert time.monotonic() - inicio < 90, "o impasse na importação deveria ser cortado em segundos, não no prazo"
     (tmp_path / "solucao_y.py").write_text("raise NotImplementedError\n")
     with pytest.raises(FalhaNoFilho, match="Exercício ainda não resolvido"):
         carregar("solucao_y")
@@ -254,7 +256,9 @@ def test_sonda_barrier_e_queue(metodo):
 
 
 def test_sonda_funcao_prova_paralelismo_por_encontro(metodo):
-    funcao = sondas.Funcao(t.quadrado, encontro=2, espera=5)
+    # até 30 s pelo encontro: o segundo trabalhador do spawn pode levar segundos para nascer numa
+    # máquina ocupada, e o encontro acaba assim que os dois chegam (a espera longa não custa nada)
+    funcao = sondas.Funcao(t.quadrado, encontro=2, espera=30)
     assert rodar_no_filho(t.pool_chama, funcao, 2, prazo=30) == [0, 1]
     fins = [e for e in funcao.eventos if e["op"] == "fim"]
     assert len(fins) == 2 and all(e["encontro"] for e in fins)
