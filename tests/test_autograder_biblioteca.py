@@ -5,6 +5,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import time
 
 import psutil
@@ -21,7 +22,7 @@ from autograder import (
     verificar,
     verificar_igual,
 )
-from autograder.execucao import carregar_seguro
+from autograder.execucao import Execucao, carregar_seguro, interpretar
 
 
 @pytest.fixture(params=METODOS)
@@ -115,6 +116,16 @@ def test_processo_que_morre_informa_o_codigo(metodo):
         rodar_no_filho(t.morre, 3)
     with pytest.raises(FalhaNoFilho, match="sinal SIGKILL"):
         rodar_no_filho(t.mata_a_si_mesmo)
+
+
+def test_sinal_sem_nome_e_executor_que_nao_terminou_sao_explicados():
+    # SIGRTMIN + 6: um sinal de tempo real, que encerra o processo e não tem nome no módulo signal.
+    sinal = signal.SIGRTMIN + 6
+    with pytest.raises(FalhaNoFilho, match=rf"morreu pelo sinal {sinal} \(código de saída -{sinal}\) antes"):
+        rodar_no_filho(t.mata_a_si_mesmo, sinal)
+    # Sem resposta, sem prazo estourado e sem código de saída: o executor não terminou.
+    with pytest.raises(FalhaNoFilho, match="^f: o processo não terminou antes de devolver um resultado.$"):
+        interpretar(Execucao(nome="f"), prazo=5)
 
 
 def test_lambda_e_funcao_de_celula_sao_explicadas():
