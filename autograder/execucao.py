@@ -727,8 +727,8 @@ def _descrever_saida(codigo: int | None) -> str:
     if codigo < 0:
         try:
             nome = signal.Signals(-codigo).name
-        except ValueError:
-            nome = f"sinal {-codigo}"
+        except ValueError:  # um sinal sem nome no Python (os de tempo real, por exemplo)
+            nome = str(-codigo)
         return f"o processo morreu pelo sinal {nome} (código de saída {codigo})"
     return f"o processo terminou de repente com código de saída {codigo} (os._exit? sys.exit?)"
 

@@ -146,7 +146,11 @@ def cancelar(n: int = 6, segundos: float = 0.3) -> list[dict[str, object]]:
     with ProcessPoolExecutor(1) as ex:
         aquecer(ex, 1)
         futuros = [ex.submit(dormir_e_devolver, i, segundos) for i in range(n)]
-        time.sleep(segundos / 3)  # a primeira já começou
+        # Espera a primeira ser entregue ao trabalhador (running() passa a True nesse momento): um
+        # instante fixo no relógio não garante isso numa máquina ocupada.
+        fim = time.monotonic() + PRAZO
+        while not futuros[0].running() and not futuros[0].done() and time.monotonic() < fim:
+            time.sleep(0.01)
         tentativas = [f.cancel() for f in futuros]
         estados = []
         for i, (f, pediu) in enumerate(zip(futuros, tentativas, strict=True)):

@@ -23,6 +23,9 @@ VARIAVEL_ESCALA = "PROCESSOS_ESCALA"
 ESCALA_TESTES = "0.002"
 # Marca herdada por todo processo que um teste cria, para achá-lo mesmo se ficar órfão.
 VARIAVEL_MARCA = "PROCESSOS_MARCA_TESTE"
+# Marca da sessão do pytest (uma por processo do xdist), posta por ``marcar_sessao`` antes de o
+# conftest subir o servidor do forkserver: os filhos dele a herdam, mesmo órfãos.
+VARIAVEL_MARCA_SESSAO = "PROCESSOS_MARCA_SESSAO"
 
 
 def celula_metodo(metodo: str) -> nbformat.NotebookNode:
@@ -90,15 +93,77 @@ def textos_de_saida(nb: nbformat.NotebookNode) -> str:
     return "".join(partes)
 
 
-def _marcados(marca: str) -> list[psutil.Process]:
-    achados = []
-    for proc in psutil.process_iter():
-        try:
-            if proc.environ().get(VARIAVEL_MARCA) == marca:
-                achados.append(proc)
-        except (psutil.Error, OSError):
+class _Sessao:
+    """Como reconhecer, entre os processos novos da máquina, os que vieram desta sessão do pytest."""
+
+    marca: str | None = None
+    descritor: int | None = None  # um pipe aberto só por este processo (e pelo que ele criar com fork)
+    alvo: str | None = None  # o que /proc/PID/fd/<descritor> mostra: "pipe:[inode]"
+
+
+def marcar_sessao() -> None:
+    """Prepara a vigilância de órfãos desta sessão do pytest; o conftest chama antes de subir o
+    servidor do forkserver e o rastreador de recursos.
+
+    Um processo que fica órfão sai da árvore do pytest: o pai passa a ser o init (ou um subreaper).
+    Dois sinais o trazem de volta, porque ``/proc/PID/environ`` é o ambiente do último exec:
+
+    - quem passou por um exec depois deste ponto (``subprocess``, spawn, o servidor do forkserver e
+      tudo o que ele cria com fork, mesmo em outra sessão) tem ``VARIAVEL_MARCA_SESSAO`` no ambiente;
+    - quem o pytest criou com fork sem exec (``os.fork``, o método fork, um neto por fork duplo) não
+      mostra ambiente novo, mas herda os descritores abertos: o pipe guardado aqui, no mesmo número.
+    """
+    _Sessao.marca = uuid.uuid4().hex
+    os.environ[VARIAVEL_MARCA_SESSAO] = _Sessao.marca
+    if _Sessao.descritor is None:
+        leitura, escrita = os.pipe()  # não herdáveis num exec: quem faz exec leva a marca no ambiente
+        os.close(escrita)
+        _Sessao.descritor = leitura
+        _Sessao.alvo = os.readlink(f"/proc/self/fd/{leitura}")
+
+
+def _tiques_desde_o_boot() -> int:
+    """O instante atual na unidade do campo ``starttime`` de ``/proc/PID/stat``."""
+    return int(time.clock_gettime(time.CLOCK_BOOTTIME) * os.sysconf("SC_CLK_TCK"))
+
+
+def _criados_depois(antes: set[int], tiques: int) -> list[int]:
+    """Os pids da máquina que nasceram depois do instante ``tiques`` (ou que não existiam no
+    retrato ``antes``, tirado no mesmo instante: o relógio do ``/proc`` tem resolução de 10 ms)."""
+    novos = []
+    for nome in os.listdir("/proc"):
+        if not nome.isdigit():
             continue
-    return achados
+        pid = int(nome)
+        if pid not in antes:
+            novos.append(pid)
+            continue
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as arquivo:
+                campos = arquivo.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(campos[19]) > tiques:  # starttime, o 22º campo; o pid foi reusado durante o teste
+            novos.append(pid)
+    return novos
+
+
+def _desta_sessao(pid: int, marca: str) -> bool:
+    """O processo tem a marca do teste ou a da sessão no ambiente, ou o pipe da sessão aberto."""
+    try:
+        ambiente = psutil.Process(pid).environ()
+    except (psutil.Error, OSError):
+        ambiente = {}
+    if ambiente.get(VARIAVEL_MARCA) == marca:
+        return True
+    if _Sessao.marca and ambiente.get(VARIAVEL_MARCA_SESSAO) == _Sessao.marca:
+        return True
+    if _Sessao.descritor is None:
+        return False
+    try:
+        return os.readlink(f"/proc/{pid}/fd/{_Sessao.descritor}") == _Sessao.alvo
+    except OSError:
+        return False
 
 
 def encerrar(processos: list[psutil.Process]) -> None:
@@ -158,12 +223,16 @@ def descrever(processos: list[psutil.Process]) -> str:
 def vigiar_processos(tolerancia: float = 10.0) -> Iterator[str]:
     """Garante que nenhum processo criado dentro do bloco sobreviva a ele.
 
-    Todo processo criado no bloco herda a marca em ``os.environ`` (também os órfãos e os que
-    chamam ``setsid``). Ao sair, espera até ``tolerancia`` segundos que terminem sozinhos; os que
-    restarem são mortos e o bloco falha com ``AssertionError`` dizendo quais eram.
+    Contam os descendentes novos deste processo e, entre os processos que nasceram no bloco, os que
+    têm a marca do bloco no ambiente (quem passou por um exec no bloco a herda, também os órfãos e
+    os que chamam ``setsid``) ou os sinais da sessão de ``marcar_sessao`` (os órfãos criados pelo
+    servidor do forkserver ou por fork sem exec). O servidor do forkserver e o rastreador de
+    recursos deste processo não contam. Ao sair, espera até ``tolerancia`` segundos que terminem
+    sozinhos; os que restarem são mortos e o bloco falha com ``AssertionError`` dizendo quais eram.
     """
     marca = uuid.uuid4().hex
     ja_existiam = {p.pid for p in psutil.Process().children(recursive=True)}
+    inicio = (set(psutil.pids()), _tiques_desde_o_boot())
     anterior = os.environ.get(VARIAVEL_MARCA)
     os.environ[VARIAVEL_MARCA] = marca
     falhou = True
@@ -175,7 +244,7 @@ def vigiar_processos(tolerancia: float = 10.0) -> Iterator[str]:
             os.environ.pop(VARIAVEL_MARCA, None)
         else:
             os.environ[VARIAVEL_MARCA] = anterior
-        restantes = _esperar_restantes(marca, ja_existiam, 1.0 if falhou else tolerancia)
+        restantes = _esperar_restantes(marca, ja_existiam, inicio, 1.0 if falhou else tolerancia)
         if restantes:
             descricao = descrever(restantes)
             encerrar(restantes)
@@ -183,13 +252,19 @@ def vigiar_processos(tolerancia: float = 10.0) -> Iterator[str]:
                 raise AssertionError(f"processos deixados vivos:\n{descricao}")
 
 
-def _esperar_restantes(marca: str, ja_existiam: set[int], tolerancia: float) -> list[psutil.Process]:
-    """Os marcados e os descendentes novos deste processo (os criados via forkserver não herdam a
-    marca, mas são netos deste processo) que continuam vivos depois da tolerância."""
-    eu = os.getpid()
+def _esperar_restantes(
+    marca: str, ja_existiam: set[int], inicio: tuple[set[int], int], tolerancia: float
+) -> list[psutil.Process]:
+    """Os descendentes novos deste processo e os processos novos desta sessão (veja
+    ``_desta_sessao``) que continuam vivos depois da tolerância."""
     fim = time.monotonic() + tolerancia
-    novos = [p for p in psutil.Process().children(recursive=True) if p.pid not in ja_existiam]
-    por_pid = {p.pid: p for p in [*_marcados(marca), *novos] if p.pid != eu}
+    fora = {os.getpid(), *ajudantes_do_multiprocessing()}
+    por_pid = {p.pid: p for p in psutil.Process().children(recursive=True) if p.pid not in ja_existiam}
+    for pid in _criados_depois(*inicio):
+        if pid not in por_pid and pid not in fora and _desta_sessao(pid, marca):
+            with contextlib.suppress(psutil.Error):
+                por_pid[pid] = psutil.Process(pid)
+    por_pid = {pid: p for pid, p in por_pid.items() if pid not in fora}
     restantes = vivos(list(por_pid.values()))
     while restantes and time.monotonic() < fim:
         time.sleep(0.2)

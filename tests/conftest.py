@@ -20,11 +20,13 @@ import multiprocessing  # noqa: E402
 import multiprocessing.forkserver  # noqa: E402
 import multiprocessing.resource_tracker  # noqa: E402
 
-from apoio import RAIZ, vigiar_processos  # noqa: E402
+from apoio import RAIZ, marcar_sessao, vigiar_processos  # noqa: E402
 from livro_apoio import construir_livro  # noqa: E402
 
 # O servidor do forkserver e o rastreador de recursos são ajudantes do próprio pytest, criados uma
-# vez e vivos até o fim: sobem antes de qualquer teste para não serem tomados por vazamentos.
+# vez e vivos até o fim: sobem antes de qualquer teste para não serem tomados por vazamentos, e
+# depois da marca da sessão, para que o que o forkserver criar (mesmo órfão) seja reconhecido.
+marcar_sessao()
 multiprocessing.resource_tracker.ensure_running()
 if "forkserver" in multiprocessing.get_all_start_methods():
     multiprocessing.forkserver.ensure_running()

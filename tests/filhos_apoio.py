@@ -27,7 +27,7 @@ def computer_em_encontro(pasta: str, quantos: int, start: int, end: int) -> dict
     cada tarefa cai num processo diferente se (e só se) o pool tem trabalhadores para isso. Sem
     parceiros, desiste no prazo e calcula assim mesmo."""
     (Path(pasta) / f"{os.getpid()}-{start}").touch()
-    fim = time.monotonic() + 20
+    fim = time.monotonic() + PRAZO  # o encontro acaba quando o parceiro chega: esperar muito não custa
     while len(list(Path(pasta).iterdir())) < quantos and time.monotonic() < fim:
         time.sleep(0.01)
     return _computer_original(start, end)

@@ -1,11 +1,24 @@
 """Testes do próprio apoio: a vigilância de processos pega quem fica para trás."""
 
+import multiprocessing
+import multiprocessing.forkserver
+import os
 import subprocess
 import sys
+import time
+from pathlib import Path
 
+import orfaos_apoio
 import psutil
 import pytest
-from apoio import vigiar_processos
+from apoio import (
+    VARIAVEL_MARCA,
+    VARIAVEL_MARCA_SESSAO,
+    ajudantes_do_multiprocessing,
+    encerrar,
+    vigiar_processos,
+    vivos,
+)
 
 
 def test_vigilancia_mata_e_acusa_processo_deixado_vivo():
@@ -30,3 +43,136 @@ def test_vigilancia_acha_orfao_que_mudou_de_sessao():
 def test_vigilancia_aceita_processo_que_terminou():
     with vigiar_processos(tolerancia=0.5):
         subprocess.run([sys.executable, "-c", "pass"], check=True, timeout=30)
+
+
+def _pid_gravado(arquivo) -> int:
+    return int(arquivo.read_text(encoding="utf-8"))
+
+
+def _morto(pid: int) -> bool:
+    return vivos([psutil.Process(pid)]) == [] if psutil.pid_exists(pid) else True
+
+
+def test_vigilancia_acha_neto_orfao_de_fork_duplo_sem_exec(tmp_path):
+    """O neto não passou por exec (não mostra a marca no ambiente) e não é mais descendente do
+    pytest: é reconhecido pelo pipe da sessão, herdado no fork."""
+    arquivo = tmp_path / "neto"
+    with pytest.raises(AssertionError, match="processos deixados vivos"):
+        with vigiar_processos(tolerancia=0.5):
+            orfaos_apoio.neto_por_fork_duplo(str(arquivo))
+            assert psutil.Process(_pid_gravado(arquivo)).ppid() != os.getpid()
+    assert _morto(_pid_gravado(arquivo))
+
+
+@pytest.mark.parametrize("funcao", ["neto_por_fork_duplo", "orfao_com_exec"])
+def test_vigilancia_acha_orfao_de_filho_do_forkserver(tmp_path, funcao):
+    """O filho do forkserver é filho do servidor (criado antes do teste, sem a marca do teste); o
+    neto que ele deixa fica órfão. Sem exec ou com exec, o neto tem a marca da sessão."""
+    arquivo = tmp_path / "neto"
+    contexto = multiprocessing.get_context("forkserver")
+    with pytest.raises(AssertionError, match="processos deixados vivos"):
+        with vigiar_processos(tolerancia=0.5):
+            filho = contexto.Process(target=getattr(orfaos_apoio, funcao), args=(str(arquivo),))
+            filho.start()
+            filho.join(timeout=60)
+            assert filho.exitcode == 0
+            assert psutil.Process(_pid_gravado(arquivo)).ppid() not in (os.getpid(), *ajudantes_do_multiprocessing())
+    assert _morto(_pid_gravado(arquivo))
+
+
+def test_vigilancia_acha_filho_do_forkserver_deixado_vivo():
+    contexto = multiprocessing.get_context("forkserver")
+    with pytest.raises(AssertionError, match="processos deixados vivos"):
+        with vigiar_processos(tolerancia=0.5):
+            filho = contexto.Process(target=orfaos_apoio.dorme, args=(60,))
+            filho.start()
+    filho.join(timeout=10)
+    assert filho.exitcode is not None
+
+
+def test_vigilancia_aceita_forkserver_que_limpou_e_servidor_reiniciado(tmp_path):
+    """Um neto órfão que termina sozinho não é vazamento; o servidor do forkserver subido de novo
+    dentro do bloco é o ajudante do pytest, vivo até o fim, e também não é."""
+    contexto = multiprocessing.get_context("forkserver")
+    with vigiar_processos(tolerancia=5):
+        multiprocessing.forkserver._forkserver._stop()
+        filho = contexto.Process(target=orfaos_apoio.neto_por_fork_duplo, args=(str(tmp_path / "neto"), 0))
+        filho.start()
+        filho.join(timeout=60)
+        assert filho.exitcode == 0
+    assert multiprocessing.forkserver._forkserver._forkserver_pid in ajudantes_do_multiprocessing()
+
+
+def test_vigilancia_ignora_processos_novos_de_outras_sessoes(tmp_path):
+    """Um órfão novo com as marcas de outro processo do pytest (o do xdist ao lado) não é deste."""
+    arquivo = tmp_path / "alheio"
+    env = dict(os.environ, **{VARIAVEL_MARCA: "outro-teste", VARIAVEL_MARCA_SESSAO: "outra-sessao"})
+    codigo = (
+        "import subprocess, sys;"
+        "p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'], start_new_session=True);"
+        f"open({str(arquivo)!r}, 'w').write(str(p.pid))"
+    )
+    try:
+        with vigiar_processos(tolerancia=0.5):
+            subprocess.run([sys.executable, "-c", codigo], check=True, timeout=30, env=env)
+        assert not _morto(_pid_gravado(arquivo))
+    finally:
+        encerrar([psutil.Process(_pid_gravado(arquivo))])
+
+
+def test_pid_reusado_durante_o_bloco_conta_como_novo():
+    """O retrato de pids do início não basta (pid_max pode ser 32768): um pid que já existia no
+    retrato mas nasceu depois do início é de um processo novo."""
+    from apoio import _criados_depois, _tiques_desde_o_boot
+
+    tiques = _tiques_desde_o_boot()
+    time.sleep(0.05)  # o relógio do /proc conta em tiques de 10 ms
+    with subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE) as proc:
+        try:
+            assert proc.pid in _criados_depois({proc.pid, os.getpid()}, tiques)
+            assert os.getpid() not in _criados_depois({proc.pid, os.getpid()}, tiques)
+        finally:
+            proc.stdin.close()
+
+
+VITIMAS = '''
+import multiprocessing
+import orfaos_apoio
+
+
+def test_deixa_filho_do_forkserver_vivo():
+    filho = multiprocessing.get_context("forkserver").Process(target=orfaos_apoio.dorme, args=(60,))
+    filho.start()
+
+
+def test_deixa_neto_orfao_por_fork_duplo(tmp_path):
+    orfaos_apoio.neto_por_fork_duplo(str(tmp_path / "neto"))
+
+
+def test_limpa_tudo(tmp_path):
+    filho = multiprocessing.get_context("forkserver").Process(
+        target=orfaos_apoio.neto_por_fork_duplo, args=(str(tmp_path / "neto"), 0))
+    filho.start()
+    filho.join(timeout=60)
+    assert filho.exitcode == 0
+'''
+
+
+def test_fixture_automatico_falha_vitimas_que_deixam_orfaos(tmp_path):
+    """O conftest de verdade (carregado como plugin num pytest à parte) falha o teste que deixa vivo
+    um filho do forkserver ou um neto órfão por fork duplo, e passa o que limpa tudo."""
+    (tmp_path / "test_vitimas.py").write_text(VITIMAS, encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).parent), COLUMNS="400")
+    env.pop("PYTEST_XDIST_WORKER", None)
+    env.pop("TESTES_CPU", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "conftest", "-p", "no:randomly", "-p", "no:cacheprovider",
+         "-p", "no:xdist", "-rA", "-q", "--tb=no", "--rootdir", str(tmp_path), str(tmp_path / "test_vitimas.py")],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=180,
+    )
+    saida = proc.stdout
+    assert "ERROR test_vitimas.py::test_deixa_filho_do_forkserver_vivo - AssertionError: processos deixados vivos" in saida, saida
+    assert "ERROR test_vitimas.py::test_deixa_neto_orfao_por_fork_duplo - AssertionError: processos deixados vivos" in saida, saida
+    assert "PASSED test_vitimas.py::test_limpa_tudo" in saida, saida
+    assert "3 passed, 2 errors" in saida, saida
+    assert saida.count("AssertionError: processos deixados vivos") == 2, saida  # e só nesses dois

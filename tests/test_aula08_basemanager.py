@@ -100,14 +100,32 @@ def _porta_livre() -> int:
         return s.getsockname()[1]
 
 
+def _subir_servidor(porta_pedida: int | None) -> tuple[subprocess.Popen, int, str]:
+    """Sobe o servidor da linha de comando e devolve-o com a primeira linha que ele mostrou.
+
+    A porta escolhida aqui fica livre por um instante antes de o servidor ocupá-la: outro processo
+    da máquina (os outros testes abrem conexões o tempo todo) pode pegá-la nesse meio-tempo. Então
+    o servidor sai com "Address already in use", e outra porta é escolhida — o que se confere é
+    que o servidor usa a porta pedida, não que uma porta sorteada continue livre."""
+    for _ in range(5):
+        porta = _porta_livre() if porta_pedida is None else porta_pedida
+        srv = subprocess.Popen(
+            [*SCRIPT, "servidor", "--porta", str(porta)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, cwd=NOTEBOOKS,
+        )
+        linha = srv.stdout.readline()
+        if linha or porta_pedida is not None:
+            return srv, porta, linha
+        erro = srv.communicate(timeout=PRAZO)[1]
+        assert "Address already in use" in erro, erro[-3000:]
+    pytest.fail("cinco portas livres seguidas foram ocupadas antes de o servidor subir")
+
+
 @pytest.mark.parametrize("porta_pedida", [0, None], ids=["porta-0", "porta-escolhida"])
 def test_servidor_e_clientes_em_terminais_separados(porta_pedida):
-    porta_pedida = _porta_livre() if porta_pedida is None else porta_pedida
-    srv = subprocess.Popen(
-        [*SCRIPT, "servidor", "--porta", str(porta_pedida)], stdout=subprocess.PIPE, text=True, cwd=NOTEBOOKS
-    )
+    srv, porta_pedida, endereco = _subir_servidor(porta_pedida)
     try:
-        endereco = srv.stdout.readline().split()[-1]
+        endereco = endereco.split()[-1]
         chave = srv.stdout.readline().split()[-1]
         host, porta = endereco.rsplit(":", 1)
         assert host == "127.0.0.1" and len(bytes.fromhex(chave)) == 32
@@ -129,8 +147,12 @@ def test_servidor_e_clientes_em_terminais_separados(porta_pedida):
 
 
 def test_cliente_sem_servidor_explica_em_portugues():
-    saida = subprocess.run(
-        [*SCRIPT, "cliente", "1", "--porta", str(_porta_livre()), "--chave", "ab" * 32],
-        capture_output=True, text=True, timeout=PRAZO, cwd=NOTEBOOKS,
-    )
+    # A porta fica ocupada por um socket que não escuta: ninguém mais a pega durante o teste, e a
+    # conexão é recusada.
+    with socket.socket() as ocupada:
+        ocupada.bind(("127.0.0.1", 0))
+        saida = subprocess.run(
+            [*SCRIPT, "cliente", "1", "--porta", str(ocupada.getsockname()[1]), "--chave", "ab" * 32],
+            capture_output=True, text=True, timeout=PRAZO, cwd=NOTEBOOKS,
+        )
     assert saida.returncode == 3 and "ninguém escutando" in saida.stderr

@@ -12,15 +12,22 @@ import aula10_pools as aula  # noqa: E402
 
 
 def test_map_entrega_tudo_junto_imap_em_ordem_e_imap_unordered_na_ordem_de_termino(metodo):
-    mapa = aula.chegadas("map", passo=0.15)
+    # A tarefa 0 dorme 4 passos, a 1 três, a 2 dois, a 3 um; dois trabalhadores.
+    passo = 0.15
+    mapa = aula.chegadas("map", passo=passo)
     assert [x for x, _ in mapa] == [0, 1, 2, 3]
-    assert max(t for _, t in mapa) - min(t for _, t in mapa) < 0.05  # todos de uma vez
-    imap = aula.chegadas("imap", passo=0.15)
+    # Todos de uma vez: nenhum resultado chega antes de a tarefa mais demorada terminar (um limite
+    # que o sleep garante, não uma janela de relógio que a carga da máquina alarga).
+    assert min(t for _, t in mapa) >= 4 * passo
+    imap = aula.chegadas("imap", passo=passo)
     assert [x for x, _ in imap] == [0, 1, 2, 3]
-    fora = aula.chegadas("imap_unordered", passo=0.15)
+    # Fora de ordem: a tarefa 1 termina um passo antes da 0 se o segundo trabalhador a pegar com
+    # menos de um passo de atraso; um passo largo (0,6 s) deixa essa folga para a máquina ocupada.
+    passo_largo = 0.6
+    fora = aula.chegadas("imap_unordered", passo=passo_largo)
     assert sorted(x for x, _ in fora) == [0, 1, 2, 3]
     assert fora[0][0] != 0  # o mais demorado não chega primeiro
-    assert fora[0][1] < mapa[0][1]
+    assert fora[0][1] < 4 * passo_largo  # o primeiro chega antes de o mais demorado terminar
 
 
 def test_chunksize_maior_e_mais_rapido_para_tarefas_minusculas(metodo):
@@ -34,7 +41,8 @@ def test_chunksize_do_pool_como_o_multiprocessing(n, processos, esperado):
 
 
 def test_as_completed_entrega_na_ordem_de_termino(metodo):
-    ordem = [i for i, _ in aula.em_ordem_de_conclusao([0.6, 0.05, 0.3])]
+    # a tarefa 1 termina primeiro se o segundo trabalhador a pegar com menos de 1,5 s de atraso
+    ordem = [i for i, _ in aula.em_ordem_de_conclusao([1.6, 0.05, 0.3])]
     assert ordem[0] == 1
     assert sorted(ordem) == [0, 1, 2]
 

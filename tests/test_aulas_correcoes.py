@@ -138,7 +138,8 @@ def test_aquecer_cria_todos_os_trabalhadores_antes_da_medida(metodo):
 def test_laco_do_slide_com_empty_perde_itens_de_filhos_lentos(metodo):
     ctx = multiprocessing.get_context(metodo)
     q = ctx.Queue()
-    processos = [ctx.Process(target=aula03.funcao_demorada, args=(q, 0.5)) for _ in range(4)]
+    # os filhos dormem 2 s antes do put: o laço só leria os quatro se o pai parasse mais que isso
+    processos = [ctx.Process(target=aula03.funcao_demorada, args=(q, 2.0)) for _ in range(4)]
     for p in processos:
         p.start()
     lidos = []
@@ -155,7 +156,7 @@ def test_laco_do_slide_com_empty_perde_itens_de_filhos_lentos(metodo):
 
 
 def test_event_nao_acorda_recv_bloqueado_mas_poll_sim(metodo):
-    r = aula04.event_acorda_recv(prazo=1.0)
+    r = aula04.event_acorda_recv(prazo=2.0)  # o do poll(0.1) sai em ~0,1 s; 2 s de folga para a carga
     assert r["recv() sem prazo"]["vivo_depois_do_prazo"] is True
     assert r["poll(0.1) + evento"]["vivo_depois_do_prazo"] is False
 

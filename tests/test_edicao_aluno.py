@@ -236,13 +236,18 @@ print(json.dumps({"autograder": autograder.__file__, "testes": testes}))
 """
 
 
-def _esperar_url(log: Path, servidor: subprocess.Popen, porta: int, prazo: float) -> str:
-    padrao = re.compile(rf"http://127\.0\.0\.1:{porta}/\S*\?token=[0-9a-f]{{16,}}")
+def _esperar_url(log: Path, servidor: subprocess.Popen, porta: int, prazo: float) -> tuple[str, int]:
+    """A URL que o JupyterLab imprimiu, e a porta dela.
+
+    A porta pedida ficou livre durante a instalação inteira (minutos): outro processo da máquina
+    (os kernels dos outros testes abrem portas o tempo todo) pode tê-la pegado. O JupyterLab então
+    tenta as 50 seguintes (``port_retries``); qualquer uma delas prova que o ``PORTA`` foi usado."""
+    padrao = re.compile(r"http://127\.0\.0\.1:(\d+)/\S*\?token=[0-9a-f]{16,}")
     fim = time.monotonic() + prazo
     while time.monotonic() < fim:
-        achado = padrao.search(log.read_text(errors="replace"))
-        if achado:
-            return achado.group(0)
+        for achado in padrao.finditer(log.read_text(errors="replace")):
+            if porta <= int(achado.group(1)) <= porta + 50:
+                return achado.group(0), int(achado.group(1))
         if servidor.poll() is not None:
             raise AssertionError(f"make curso saiu com código {servidor.returncode}:\n{log.read_text()[-4000:]}")
         time.sleep(1)
@@ -290,7 +295,7 @@ def test_make_curso_da_edicao_instala_abre_o_curso_e_roda_um_exercicio(edicao: P
                                     stdout=saida, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         token = ""
-        url = _esperar_url(log, servidor, porta, prazo=900)
+        url, porta = _esperar_url(log, servidor, porta, prazo=900)
         instalacao = time.monotonic() - inicio
         # A URL impressa abre o sumário do curso, e /lab leva para lá também.
         assert url.startswith(f"http://127.0.0.1:{porta}/lab/tree/notebooks/00-Indice.ipynb?token="), url

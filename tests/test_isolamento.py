@@ -68,7 +68,9 @@ def _esperar_neto(sinal: str, prazo: float = 30) -> list[psutil.Process]:
 def test_fork_duplo_setsid_e_ambiente_limpo_morrem_com_o_sandbox(tmp_path: Path, quem_acaba: str):
     sinal = "neto-" + uuid.uuid4().hex
     caixa = Sandbox(tmp_path)
-    pai_espera = 120 if quem_acaba == "o corretor mata o sandbox" else 4
+    # quando o processo principal sai por conta própria, o neto tem de ser visto (e examinado) antes:
+    # 10 s de vida para o principal, folga para o bwrap e dois pythons nascerem numa máquina ocupada
+    pai_espera = 120 if quem_acaba == "o corretor mata o sandbox" else 10
     proc = subprocess.Popen([*caixa.prefixo(), sys.executable, "-c", _ataque(sinal, pai_espera)], cwd=tmp_path,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

@@ -31,8 +31,8 @@ def morre(codigo):
     os._exit(codigo)
 
 
-def mata_a_si_mesmo():
-    os.kill(os.getpid(), 9)
+def mata_a_si_mesmo(sinal=9):
+    os.kill(os.getpid(), sinal)
 
 
 def neto_eterno(arquivo=None):
