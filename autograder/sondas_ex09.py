@@ -42,11 +42,12 @@ EXCECOES = {
     "RuntimeError": RuntimeError, "TypeError": TypeError, "LookupError": LookupError,
 }
 
-#: As contas que a tarefa sabe fazer.
-CONTAS = {
-    "quadrado": lambda x: x * x,
-    "triplo_mais_um": lambda x: 3 * x + 1,
-}
+
+
+def calcular(conta, x):
+    """A conta da tarefa: ``conta = (a, b, c)`` dá ``a·x² + b·x + c``."""
+    a, b, c = conta
+    return a * x * x + b * x + c
 
 
 def _marca(prefixo: str, x) -> str:
@@ -58,7 +59,7 @@ def _marca(prefixo: str, x) -> str:
 
 
 class Tarefa(sondas.Sonda):
-    """A função que o aluno entrega ao pool: ``tarefa(x)`` devolve ``conta(x)``.
+    """A função que o aluno entrega ao pool: ``tarefa(x)`` devolve ``a·x² + b·x + c``, com ``conta = (a, b, c)``.
 
     - ``lentas``: argumentos cuja chamada só termina depois que o pai recebeu todos os outros
       (ver :class:`AoChegar`);
@@ -72,9 +73,9 @@ class Tarefa(sondas.Sonda):
 
     tipo = "tarefa_ex09"
 
-    def __init__(self, argumentos, conta: str = "quadrado", lentas=(), falham: dict | None = None, morrem=(),
+    def __init__(self, argumentos, conta: tuple = (1, 0, 0), lentas=(), falham: dict | None = None, morrem=(),
                  lote: int | None = None):
-        super().__init__(argumentos=list(argumentos), conta=conta, lentas=list(lentas), falham=dict(falham or {}),
+        super().__init__(argumentos=list(argumentos), conta=tuple(conta), lentas=list(lentas), falham=dict(falham or {}),
                          morrem=list(morrem), lote=lote)
 
     def _materializar(self, diario, materializacao):
@@ -84,7 +85,7 @@ class Tarefa(sondas.Sonda):
 
     def esperado(self, x):
         """O que ``tarefa(x)`` devolve quando não falha."""
-        return CONTAS[self.params["conta"]](x)
+        return calcular(self.params["conta"], x)
 
     def chamadas(self, no_executor: bool | None = None) -> list[dict]:
         return [e for e in self.eventos if e["op"] == "chamada" and (no_executor is None or e["no_executor"] == no_executor)]
@@ -181,7 +182,7 @@ class TarefaSondada(_ComMarcas):
             self._diario.anotar("levantou", x=x, tipo=nome, **extra)
             self._marcar(_marca("fim", x))
             raise EXCECOES[nome](mensagem)
-        resultado = CONTAS[p["conta"]](x)
+        resultado = calcular(p["conta"], x)
         self._diario.anotar("fim", x=x, resultado=resultado, **extra)
         self._marcar(_marca("fim", x))
         return resultado

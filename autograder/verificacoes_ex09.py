@@ -181,6 +181,8 @@ def conferir_falhas(execucao, tarefa, argumentos, processos: int) -> None:
                 _falhar(f"falhas[{x!r}] é {texto!r}: diga o tipo e a mensagem da exceção que a tarefa levantou "
                         f"(por exemplo f\"{{type(erro).__name__}}: {{erro}}\" dá {nome}: {mensagem})")
         elif "BrokenProcessPool" not in texto:
+            if not morrem:
+                _falhar(f"a tarefa x={x!r} não terminou normalmente, e falhas[{x!r}] diz {texto!r}")
             onde = "matou o trabalhador" if x in morrem else "não terminou porque o trabalhador morreu"
             _falhar(f"a tarefa x={x!r} {onde}; falhas[{x!r}] devia dizer BrokenProcessPool (a exceção que o "
                     f"ProcessPoolExecutor põe em cada futuro pendente), e diz {texto!r}")

@@ -454,11 +454,11 @@ def _procurar_o_enunciado():
 
 
 ENUNCIADO = _procurar_o_enunciado()
-CONTA = "triplo_mais_um" if ENUNCIADO and "triplo_mais_um" in json.dumps(ENUNCIADO) else "quadrado"
+CONTA = (0, 3, 1) if ENUNCIADO and "conta=(0, 3, 1)" in json.dumps(ENUNCIADO) else (1, 0, 0)
 
 
 def _conta(x):
-    return x * x if CONTA == "quadrado" else 3 * x + 1
+    return CONTA[0] * x * x + CONTA[1] * x + CONTA[2]
 
 
 def em_ordem_de_chegada(tarefa, argumentos, processos, ao_chegar):
