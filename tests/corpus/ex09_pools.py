@@ -158,61 +158,6 @@ def em_lotes(tarefa, argumentos, processos, lote):
         futuros = [ex.submit(_lote, tarefa, g) for g in grupos]
         return [r for f in futuros for r in f.result(timeout=30)]
 '''),
-    "correta_classe_e_callbacks_de_futuro": Submissao("correta", CHEIA, modulo='''
-import threading
-from concurrent.futures import ProcessPoolExecutor, as_completed, wait
-
-
-class Coletor:
-    """Guarda cada resultado ou falha quando o futuro termina (add_done_callback roda no pai)."""
-
-    def __init__(self):
-        self.trava = threading.Lock()
-        self.resultados = {}
-        self.falhas = {}
-
-    def observar(self, x, futuro):
-        futuro.add_done_callback(lambda f: self._guardar(x, f))
-
-    def _guardar(self, x, futuro):
-        erro = futuro.exception()
-        with self.trava:
-            if erro is None:
-                self.resultados[x] = futuro.result()
-            else:
-                self.falhas[x] = "%s: %s" % (type(erro).__name__, erro)
-
-
-def em_ordem_de_chegada(tarefa, argumentos, processos, ao_chegar):
-    with ProcessPoolExecutor(processos) as ex:
-        futuros = [ex.submit(tarefa, x) for x in argumentos]
-        x_de = dict(zip(futuros, argumentos))
-        ordem = []
-        for f in as_completed(futuros, timeout=30):
-            ordem.append((x_de[f], f.result()))
-            ao_chegar(*ordem[-1])
-    return ordem
-
-
-def processar_todos(tarefa, argumentos, processos):
-    coletor = Coletor()
-    with ProcessPoolExecutor(processos) as ex:
-        futuros = []
-        for x in argumentos:
-            f = ex.submit(tarefa, x)
-            coletor.observar(x, f)
-            futuros.append(f)
-        wait(futuros, timeout=30)
-    return dict(coletor.resultados), dict(coletor.falhas)
-
-
-def em_lotes(tarefa, argumentos, processos, lote):
-    ex = ProcessPoolExecutor(processos)
-    try:
-        return list(ex.map(tarefa, argumentos, chunksize=lote))
-    finally:
-        ex.shutdown()
-'''),
     # --- sutilmente erradas: uma por requisito ------------------------------------------------------
     "sutil_map_na_ordem_de_envio": Submissao(
         "sutil", {A: 0, B: 2, C: 2, D: 3},
@@ -372,12 +317,6 @@ def _trabalhar(tarefa, xs, fila):
     for x in xs:
         fila.put((x, tarefa(x)))''')],
         causas={D: "ficou bloqueado"},
-    ),
-    "patologica_sys_exit": Submissao(
-        "patologica", {A: 3, B: 2, C: 2, D: 0},
-        trocas=[("        return list(" + _MAP_COM_CHUNKSIZE + ")",
-                 "        valores = list(" + _MAP_COM_CHUNKSIZE + ")\n    import sys\n    sys.exit(0)")],
-        causas={D: "chamou sys.exit"},
     ),
     "patologica_orfao_setsid": Submissao(
         "patologica", {A: 3, B: 2, C: 2, D: 0},
