@@ -32,7 +32,6 @@ CASOS = [
     ("ex08_condicao", "sutil_sem_aviso", "fork"),
     ("ex08_condicao", "sutil_notify_um_so", "fork"),
     ("ex09_pools", "correta_referencia", "fork"),
-    ("ex09_pools", "correta_pool_com_callbacks_e_imap", "fork"),
     ("ex09_pools", "sutil_sem_chunksize", "fork"),
 ]
 
