@@ -31,6 +31,8 @@ CASOS = [
     ("ex08_condicao", "sutil_espera_ocupada", "fork"),
     ("ex08_condicao", "sutil_sem_aviso", "fork"),
     ("ex08_condicao", "sutil_notify_um_so", "fork"),
+    ("ex09_pools", "correta_referencia", "fork"),
+    ("ex09_pools", "sutil_sem_chunksize", "fork"),
 ]
 
 
