@@ -226,12 +226,14 @@ class PreencherSondado:
     def _encontrar(self) -> bool | None:
         if not self._encontro:
             return None
+        if os.getpid() == self._diario.pid_executor:
+            return False  # o próprio pai chamando: não há outros com quem se encontrar
         open(os.path.join(self._pasta, f"{os.getpid()}-{uuid.uuid4().hex}"), "w").close()  # noqa: SIM115
         fim = time.monotonic() + self._espera
         while time.monotonic() < fim:
             if len(os.listdir(self._pasta)) >= self._encontro:
                 return True
-            time.sleep(0.005)
+            time.sleep(0.02)
         return False
 
     def __call__(self, nome, n, inicio, fim):
