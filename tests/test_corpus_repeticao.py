@@ -31,6 +31,9 @@ CASOS = [
     ("ex08_condicao", "sutil_espera_ocupada", "fork"),
     ("ex08_condicao", "sutil_sem_aviso", "fork"),
     ("ex08_condicao", "sutil_notify_um_so", "fork"),
+    ("ex10_memoria_compartilhada", "correta_referencia", "spawn"),
+    ("ex10_memoria_compartilhada", "correta_pool_e_logging", "forkserver"),
+    ("ex10_memoria_compartilhada", "sutil_cada_filho_faz_unlink", "fork"),
 ]
 
 
