@@ -219,10 +219,6 @@ class PreencherSondado:
         self._espera = espera
         self._falhar_em = falhar_em
 
-    def __setstate__(self, estado):
-        self.__dict__.update(estado)
-        self._observador.instalar()
-
     def _encontrar(self) -> bool | None:
         if not self._encontro:
             return None

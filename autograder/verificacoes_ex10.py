@@ -187,6 +187,9 @@ def conferir_ciclo(res: dict, preencher, blocos) -> None:
             falhos = sum(1 for e in unlinks if not e.get("ok"))
             _falhar(f"o pai chamou unlink {len(unlinks)} vezes no mesmo bloco ({situacao}; {falhos} delas com o bloco já "
                     "destruído): o unlink acontece uma vez só, num finally")
+        if not unlinks and not estado["existe"]:
+            _falhar(f"o pai não fez unlink do bloco {nome} ({situacao}), e ele sumiu mesmo assim: só quem criou o "
+                    "bloco (o pai) o destrói, com shm.unlink(), uma vez, depois que os filhos terminaram")
         if not unlinks or estado["existe"]:
             onde = (" O caminho da exceção também tem de destruir o bloco: feche e faça unlink num finally."
                     if falha else "")
