@@ -39,6 +39,7 @@ AUTOGRADER_DO_ALUNO = (
     "verificacoes_ex07.py", "sondas_ex0102.py", "sondas_ex05.py", "sondas_ex06.py",
     "verificacoes_ex08.py", "sondas_ex08.py", "cenarios_ex08.py",
     "verificacoes_ex09.py", "sondas_ex09.py",
+    "verificacoes_ex10.py", "sondas_ex10.py", "cenarios_ex10.py",
 )
 # O que fica só com o instrutor (um teste exige que todo arquivo de autograder/ esteja numa das duas).
 AUTOGRADER_DO_INSTRUTOR = ("corrigir.py", "README.md", "instrutor")

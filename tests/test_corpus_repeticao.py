@@ -33,6 +33,8 @@ CASOS = [
     ("ex08_condicao", "sutil_notify_um_so", "fork"),
     ("ex09_pools", "correta_referencia", "fork"),
     ("ex09_pools", "sutil_sem_chunksize", "fork"),
+    ("ex10_memoria_compartilhada", "correta_referencia", "spawn"),
+    ("ex10_memoria_compartilhada", "sutil_cada_filho_faz_unlink", "fork"),
 ]
 
 
