@@ -227,15 +227,16 @@ def _vigiar(pid: int) -> None:
 
 
 def main(pasta: Path, vigiado: int) -> int:
-    import psutil
+    from apoio import descendentes_restantes, descrever
 
     _vigiar(vigiado)
     inicio, antes = time.monotonic(), os.times()
     try:
         resultado = corrigir_turma(pasta)
-        restantes = [p for p in psutil.Process().children(recursive=True) if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        # Nada do que a correção rodou ficou vivo (menos o rastreador de recursos deste processo).
+        restantes = descendentes_restantes()
         if restantes:
-            raise AssertionError("a correção da turma deixou processos vivos:\n" + "\n".join(" ".join(p.cmdline())[:200] for p in restantes))
+            raise AssertionError(f"a correção da turma deixou processos vivos:\n{descrever(restantes)}")
     except BaseException:  # noqa: BLE001 - qualquer falha vira o arquivo que os testes leem
         (pasta / "falhou").write_text(traceback.format_exc(), encoding="utf-8")
         return 1
