@@ -102,18 +102,65 @@ def _travar(arquivo, fim: float) -> None:
             time.sleep(0.5)
 
 
+#: Prazo próprio da turma corrigida em segundo plano (tests/turma_apoio.py): esperar por ela.
+PRAZO_TURMA = 2400
+
+
+def _pasta_comum(tmp_path_factory) -> Path:
+    """A pasta desta execução comum a todos os processos do xdist (pytest-N/)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def _pasta_da_turma(tmp_path_factory) -> Path:
+    pronta = os.environ.get("PROCESSOS_TURMA_PRONTA")  # uma turma já corrigida (para depurar os testes)
+    return Path(pronta) if pronta else _pasta_comum(tmp_path_factory) / "turma-comum"
+
+
+def _pytest_principal() -> int:
+    """O pid do pytest que coordena a execução (o controlador do xdist, ou este processo)."""
+    return os.getppid() if os.environ.get("PYTEST_XDIST_WORKER") else os.getpid()
+
+
+@pytest.fixture(scope="session")
+def turma(tmp_path_factory) -> dict:
+    """A turma de todos os exercícios corrigida UMA vez por execução pelo corretor completo (veja
+    tests/turma_apoio.py): iniciada em segundo plano na coleta, esperada aqui."""
+    import turma_apoio
+
+    pasta = _pasta_da_turma(tmp_path_factory)
+    if not os.environ.get("PROCESSOS_TURMA_PRONTA"):
+        turma_apoio.iniciar(pasta, _pytest_principal())
+    try:
+        return turma_apoio.esperar(pasta, PRAZO_TURMA)
+    except AssertionError as erro:
+        pytest.fail(str(erro), pytrace=False)
+
+
 def pytest_collection_modifyitems(config, items):
     """O limite do pytest-timeout conta também a preparação dos fixtures: o teste que pede o livro
-    (direto ou por outro fixture) ganha ``PRAZO_LIVRO`` a mais, e só ele. A construção em si é
-    limitada pelo prazo próprio do fixture."""
+    ou a turma (direto ou por outro fixture) ganha ``PRAZO_LIVRO``/``PRAZO_TURMA`` a mais, e só ele.
+    A construção em si é limitada pelo prazo próprio do fixture. A turma começa a ser corrigida já
+    aqui, em segundo plano, quando algum teste coletado a pede, e os testes que a pedem vão para o
+    fim da fila."""
     padrao = float(config.getini("timeout") or 0)
+    pede_turma = False
     for item in items:
-        if "livro" not in item.fixturenames:
+        extra = PRAZO_LIVRO if "livro" in item.fixturenames else 0
+        if "turma" in item.fixturenames:
+            extra, pede_turma = extra + PRAZO_TURMA, True
+        if not extra:
             continue
         marca = item.get_closest_marker("timeout")
         atual = float(marca.kwargs.get("timeout", marca.args[0] if marca.args else padrao)) if marca else padrao
         if atual > 0:
-            item.add_marker(pytest.mark.timeout(atual + PRAZO_LIVRO), append=False)
+            item.add_marker(pytest.mark.timeout(atual + extra), append=False)
+    # Os testes da turma por último: até lá ela foi corrigida em segundo plano, enquanto os outros rodavam.
+    items[:] = [i for i in items if "turma" not in i.fixturenames] + [i for i in items if "turma" in i.fixturenames]
+    if pede_turma and not config.option.collectonly and not os.environ.get("PROCESSOS_TURMA_PRONTA"):
+        import turma_apoio
+
+        turma_apoio.iniciar(_pasta_da_turma(config._tmp_path_factory), _pytest_principal())
 
 
 @pytest.hookimpl(hookwrapper=True)

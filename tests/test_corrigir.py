@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 from apoio import RAIZ
 from nbgrader.api import Gradebook
-from nbgrader_apoio import ambiente, autograde, montar_submissao
+from nbgrader_apoio import ambiente, autograde, curso_temporario, montar_submissao
 from test_lms import ler_planilha_moodle, ler_zip_feedback_moodle
+from turma_apoio import aluno_da_variante
 
 from autograder.instrutor import autograde as ag
 from autograder.instrutor import cli, diario, lote
@@ -62,31 +63,32 @@ def _por_celula(curso: Path) -> dict[tuple[str, str], float]:
 
 
 @pytest.mark.lento
-def test_notas_iguais_as_do_autograde_sequencial(tmp_path: Path):
+def test_notas_iguais_as_do_autograde_sequencial(tmp_path: Path, turma):
+    """Uma amostra da turma da suíte (tests/turma_apoio.py, corrigida pelo corretor com -j, sandbox e
+    nota de registro) corrigida de novo pelo ``nbgrader autograde`` puro, sequencial: as mesmas notas,
+    célula a célula."""
     rotulos = ["correta", "parcial", "excecao", "impasse", "kernel_morre"]
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    sequencial = _curso(tmp_path / "a")
-    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", EX], cwd=sequencial, env=ambiente(), check=True, capture_output=True, timeout=300)
-    notas_seq = autograde(sequencial, EX, {r: _nb(r) for r in rotulos})
+    alunos = {r: aluno_da_variante(r) for r in rotulos}
+    sequencial = curso_temporario(tmp_path / "a", EX)
+    notas_seq = autograde(sequencial, EX, {alunos[r]: _nb(r) for r in rotulos})
     notas_seq.pop("_saida")
-    paralelo = _curso(tmp_path / "b")
-    for r in rotulos:
-        _entregar(paralelo, r, json.dumps(_nb(r)).encode())
-    saida = io.StringIO()
-    linhas = lote.corrigir(paralelo, EX, jobs=2, prazo=300, saida=saida)
-    assert _notas(paralelo) == notas_seq
-    assert _por_celula(paralelo) == _por_celula(sequencial)
-    assert {linha.aluno: linha.status for linha in linhas}["kernel_morre"] == st.KERNEL
-    texto = saida.getvalue()
-    assert "[5/5]" in texto and "Mais lentas:" in texto
+    corrigido = turma["exercicios"][EX]
+    paralelo = turma["cursos"][EX]
+    assert {alunos[r]: corrigido["linhas"][alunos[r]]["nota"] for r in rotulos} == notas_seq
+    assert {(a, g): nota for a, celulas in corrigido["celulas"].items() if a in alunos.values() for g, nota in celulas.items()} == _por_celula(sequencial)
+    assert {a: _notas(paralelo)[a] for a in alunos.values()} == notas_seq
+    assert corrigido["linhas"][alunos["kernel_morre"]]["status"] == st.KERNEL
+    n = len(corrigido["linhas"])
+    texto = corrigido["saida"]
+    assert f"[{n}/{n}]" in texto and "Mais lentas:" in texto
     # Todo aluno recebe feedback; quem teve o kernel morto lê por quê (o nbgrader puro não daria nenhum).
-    for r in rotulos:
-        assert (paralelo / "feedback" / r / EX / f"{EX}.html").exists(), r
-    assert "o kernel (o processo que roda o notebook) morreu" in (paralelo / "feedback" / "kernel_morre" / EX / f"{EX}.html").read_text()
-    assert {linha.modo for linha in linhas} <= {st.ISOLADO, f"{st.ISOLADO}, registro no sandbox"}
-    assert (paralelo / "grades.csv").read_text().count(EX) == 5
+    for aluno in corrigido["linhas"]:
+        assert (paralelo / "feedback" / aluno / EX / f"{EX}.html").exists(), aluno
+    assert "o kernel (o processo que roda o notebook) morreu" in (paralelo / "feedback" / alunos["kernel_morre"] / EX / f"{EX}.html").read_text()
+    assert {linha["modo"] for linha in corrigido["linhas"].values()} <= {st.ISOLADO, f"{st.ISOLADO}, registro no sandbox"}
+    assert (paralelo / "grades.csv").read_text().count(EX) == n
     assert (paralelo / "relatorios" / EX / "histograma.png").stat().st_size > 1000
+    assert corrigido["falhas"] == []
 
 
 @pytest.mark.lento

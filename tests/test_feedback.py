@@ -1,49 +1,31 @@
 """O feedback do aluno ensina sem entregar os testes ocultos; a visão do instrutor guarda tudo.
 
-Uma turma pequena (uma submissão correta e uma com falhas em cada exercício) é corrigida de verdade
-uma vez por execução da suíte: o ex01 pelo ``corrigir`` (que chama ``nbgrader generate_feedback``),
-os outros pelo ``nbgrader autograde`` e pelo mesmo ``generate_feedback``. A submissão com falhas
-ainda tenta vazar os testes: imprime o histórico de entradas do IPython (``_ih``, que tem o código
-das células de teste já rodadas) e uma saída enorme.
+Usa a turma da suíte (tests/turma_apoio.py), corrigida uma vez por execução pelo corretor completo,
+que gera o feedback (``nbgrader generate_feedback``) de todos os exercícios. Em cada exercício, uma
+submissão correta e uma com falhas que ainda tenta vazar os testes: imprime o histórico de entradas do
+IPython (``_ih``, que tem o código das células de teste já rodadas) e uma saída enorme.
 """
 
 from __future__ import annotations
 
-import fcntl
 import html
-import importlib
-import io
 import json
-import os
 import re
 import shutil
 import stat
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
 import pytest
 from apoio import RAIZ
-from nbgrader_apoio import assignments, autograde, curso_temporario, montar_submissao
+from nbgrader_apoio import assignments
+from turma_apoio import FEEDBACK as ALUNOS
 
 from autograder.instrutor import feedback as fb
 
 EXERCICIOS = assignments()
-PELO_CORRIGIR = "ex01_processos"
-ALUNOS = ("correta", "com_falhas")
-# Uma submissão curiosa: imprime, do histórico de entradas do IPython, as linhas ocultas dos testes
-# que já rodaram (o autograde restaura as células de teste completas); e uma saída enorme.
-CURIOSA = (
-    "dentro = False\n"
-    "for entrada in _ih:\n"
-    "    for linha in entrada.split('\\n'):\n"
-    "        if 'BEGIN HIDDEN' in linha or 'END HIDDEN' in linha:\n"
-    "            dentro = 'BEGIN' in linha\n"
-    "        elif dentro:\n"
-    "            print(linha)\n"
-)
-ENORME = "print('x' * 30000)"
+PELO_CORRIGIR = "ex01_processos"  # o exercício em que o feedback do corretor é comparado ao do formgrader
 MARCADOR = re.compile(r"^\s*### (BEGIN|END) HIDDEN TESTS\s*$")
 
 
@@ -118,97 +100,16 @@ def _pontos(obtidos: float, possiveis: float) -> str:
     return f"{obtidos:g} de {possiveis:g} {'ponto' if possiveis == 1 else 'pontos'}"
 
 
-# ---------------------------------------------------------------------------------------------
-# A turma, corrigida uma vez por execução (também com vários processos do xdist)
-
-
-def _travar(arquivo, prazo: float) -> None:
-    fim = time.monotonic() + prazo
-    while True:
-        try:
-            fcntl.flock(arquivo, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() > fim:
-                raise TimeoutError(f"a trava da turma do feedback não foi liberada em {prazo} s") from None
-            time.sleep(0.5)
-
-
-def _submissoes(nome: str) -> dict[str, dict]:
-    # As falhas de duas variantes juntas: uma parte não resolvida (NotImplementedError, que falha com
-    # qualquer versão da biblioteca) e uma exceção no código do aluno (a mensagem cita as linhas dele).
-    # Um exercício ainda sem variantes em tests/submissoes/: o release como veio (nada resolvido).
-    try:
-        variantes = importlib.import_module(f"submissoes.{nome}").VARIANTES
-    except ModuleNotFoundError:
-        com_falhas = json.loads((RAIZ / "release" / nome / f"{nome}.ipynb").read_text(encoding="utf-8"))
-    else:
-        trocas: dict[str, list] = {}
-        for rotulo in ("parcial", "excecao"):
-            for celula, lista in variantes[rotulo].trocas.items():
-                trocas.setdefault(celula, []).extend(lista)
-        com_falhas = montar_submissao(nome, trocas)
-    for ident, codigo in (("curiosa", CURIOSA), ("enorme", ENORME)):
-        com_falhas["cells"].append(
-            {"cell_type": "code", "execution_count": None, "id": ident, "metadata": {}, "outputs": [], "source": codigo}
-        )
-    return {"correta": montar_submissao(nome), "com_falhas": com_falhas}
-
-
-def _corrigir_turma(curso: Path, copias: Path) -> dict:
-    from autograder import corrigir
-
-    notas: dict[str, dict[str, float]] = {}
-    for nome in EXERCICIOS:
-        if nome == PELO_CORRIGIR:
-            for aluno, nb in _submissoes(nome).items():
-                pasta = curso / "submitted" / aluno / nome
-                pasta.mkdir(parents=True)
-                (pasta / f"{nome}.ipynb").write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
-            linhas = corrigir.corrigir(curso, nome, jobs=2, prazo=300, saida=io.StringIO())
-            notas[nome] = {linha.aluno: linha.nota for linha in linhas}
-            # O feedback que o corrigir gerou, guardado antes de qualquer outra geração.
-            shutil.copytree(curso / "feedback", copias / "feedback")
-            shutil.copytree(curso / "feedback_instrutor", copias / "feedback_instrutor")
-        else:
-            obtidas = autograde(curso, nome, _submissoes(nome))
-            saida = obtidas.pop("_saida")
-            assert None not in obtidas.values(), saida[-3000:]
-            notas[nome] = obtidas
-            assert len(fb.gerar_feedback(curso, nome)) == len(ALUNOS)
-    return notas
-
-
-@pytest.fixture(scope="session")
-def turma(tmp_path_factory) -> dict:
-    pronta = os.environ.get("PROCESSOS_FEEDBACK_TURMA")  # uma turma já corrigida (para depurar estes testes)
-    if pronta:
-        saida = Path(pronta)
-        return {"curso": saida / "curso", "copias": saida / "copias", "notas": json.loads((saida / "notas.json").read_text())}
-    base = tmp_path_factory.getbasetemp()
-    comum = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # pytest-N/ é desta execução
-    saida = comum / "feedback-turma"
-    feito = saida / "notas.json"
-    with open(comum / "feedback-turma.trava", "w") as trava:
-        _travar(trava, prazo=1500)
-        try:
-            if not feito.exists():
-                shutil.rmtree(saida, ignore_errors=True)
-                (saida / "copias").mkdir(parents=True)
-                curso = curso_temporario(saida / "curso", *EXERCICIOS)
-                notas = _corrigir_turma(curso, saida / "copias")
-                feito.write_text(json.dumps(notas))
-        finally:
-            fcntl.flock(trava, fcntl.LOCK_UN)
-    return {"curso": saida / "curso", "copias": saida / "copias", "notas": json.loads(feito.read_text())}
-
-
 def _pagina(turma: dict, aluno: str, nome: str, pasta: str = "feedback") -> str:
-    return (turma["curso"] / pasta / aluno / nome / f"{nome}.html").read_text(encoding="utf-8")
+    return (turma["cursos"][nome] / pasta / aluno / nome / f"{nome}.html").read_text(encoding="utf-8")
 
 
 def _corrigido(turma: dict, aluno: str, nome: str):
-    return nbformat.read(turma["curso"] / "autograded" / aluno / nome / f"{nome}.ipynb", as_version=4)
+    return nbformat.read(turma["cursos"][nome] / "autograded" / aluno / nome / f"{nome}.ipynb", as_version=4)
+
+
+def _nota(turma: dict, nome: str, aluno: str) -> float:
+    return turma["exercicios"][nome]["linhas"][aluno]["nota"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -217,18 +118,20 @@ def _corrigido(turma: dict, aluno: str, nome: str):
 
 @pytest.mark.lento
 def test_nenhuma_linha_de_teste_oculto_em_nenhum_arquivo_de_feedback(turma):
-    feedback = turma["curso"] / "feedback"
-    arquivos = [p for p in feedback.rglob("*") if p.is_file()]
-    paginas = [p for p in arquivos if p.suffix == ".html"]
-    assert len(paginas) == len(EXERCICIOS) * len(ALUNOS), sorted(p.relative_to(feedback) for p in paginas)
     ocultas = {nome: _linhas_ocultas(nome) for nome in EXERCICIOS}
     assert all(ocultas.values()), "todo exercício tem testes ocultos"
     todas = [linha for linhas in ocultas.values() for linha in linhas]
-    for arquivo in arquivos:
-        bruto = arquivo.read_text(encoding="utf-8")
-        visivel = _texto_visivel(bruto)
-        for linha in todas:
-            assert linha not in bruto and linha not in visivel, f"{arquivo.relative_to(feedback)} mostra um teste oculto: {linha}"
+    for nome in EXERCICIOS:  # cada aluno da turma (variantes e corpus também) recebeu feedback
+        feedback = turma["cursos"][nome] / "feedback"
+        arquivos = [p for p in feedback.rglob("*") if p.is_file()]
+        paginas = sorted(p.relative_to(feedback).as_posix() for p in arquivos if p.suffix == ".html")
+        assert paginas == sorted(f"{aluno}/{nome}/{nome}.html" for aluno in turma["exercicios"][nome]["linhas"]), paginas
+        assert set(ALUNOS) <= set(turma["exercicios"][nome]["linhas"])
+        for arquivo in arquivos:
+            bruto = arquivo.read_text(encoding="utf-8")
+            visivel = _texto_visivel(bruto)
+            for linha in todas:
+                assert linha not in bruto and linha not in visivel, f"{arquivo.relative_to(feedback)} mostra um teste oculto: {linha}"
     # A submissão curiosa imprimiu o _ih (com os testes ocultos): as linhas foram trocadas por um aviso.
     for nome in EXERCICIOS:
         impresso = "".join(
@@ -274,13 +177,13 @@ def test_o_aluno_ve_o_que_falhou_e_por_que(turma):
 def test_docstring_pontos_e_total_de_cada_teste(turma):
     from nbgrader.api import Gradebook
 
-    with Gradebook(f"sqlite:///{turma['curso'] / 'gradebook.db'}") as gb:
-        for nome in EXERCICIOS:
+    for nome in EXERCICIOS:
+        with Gradebook(f"sqlite:///{turma['cursos'][nome] / 'gradebook.db'}") as gb:
             for aluno in ALUNOS:
                 visivel = _texto_visivel(_pagina(turma, aluno, nome))
                 sub = gb.find_submission(nome, aluno)
                 assert f"Total: {_pontos(sub.score, sub.max_score)}" in visivel
-                assert sub.score == turma["notas"][nome][aluno]
+                assert sub.score == _nota(turma, nome, aluno)
                 notas = {g.name: g for nb in sub.notebooks for g in nb.grades}
                 for celula in _celulas_de_teste(nome):
                     grade = notas[celula["metadata"]["nbgrader"]["grade_id"]]
@@ -289,7 +192,7 @@ def test_docstring_pontos_e_total_de_cada_teste(turma):
                     # A docstring, depois o placar do próprio teste.
                     placar = re.escape(doc) + r"\s*(passou ✔|falhou ✘)\s*" + re.escape(_pontos(grade.score, grade.max_score))
                     assert re.search(placar, visivel), f"{aluno}/{nome}: sem o placar de {doc}"
-            assert turma["notas"][nome]["correta"] > turma["notas"][nome]["com_falhas"]
+            assert _nota(turma, nome, "correta") > _nota(turma, nome, "com_falhas")
 
 
 @pytest.mark.lento
@@ -313,14 +216,14 @@ def test_saidas_enormes_cortadas_com_aviso_e_inteiras_para_o_instrutor(turma):
 
 @pytest.mark.lento
 def test_visao_do_instrutor_fica_fora_do_que_e_liberado_e_so_para_o_instrutor(turma):
-    curso = turma["curso"]
     for nome in EXERCICIOS:
+        curso = turma["cursos"][nome]
         for aluno in ALUNOS:
             caminho = curso / fb.PASTA_INSTRUTOR / aluno / nome / f"{nome}.html"
             assert stat.S_IMODE(caminho.stat().st_mode) == 0o600
             assert "Visão do instrutor" in caminho.read_text(encoding="utf-8")
             assert "Visão do instrutor" not in _pagina(turma, aluno, nome)
-    assert not list((curso / "feedback").rglob(f"*{fb.PASTA_INSTRUTOR}*"))
+        assert not list((curso / "feedback").rglob(f"*{fb.PASTA_INSTRUTOR}*"))
 
 
 @pytest.mark.lento
@@ -334,17 +237,16 @@ def test_formgrader_linha_de_comando_e_corrigir_geram_o_mesmo_arquivo(turma, tmp
 
     # Uma cópia do curso: os outros testes (talvez noutro processo do xdist) leem o original.
     curso = tmp_path / "curso"
-    shutil.copytree(turma["curso"], curso, ignore=shutil.ignore_patterns("feedback", fb.PASTA_INSTRUTOR))
-    do_corrigir = {
-        p.relative_to(turma["copias"]): p.read_bytes()
-        for p in turma["copias"].rglob("*.html")
-    }
+    shutil.copytree(turma["cursos"][PELO_CORRIGIR], curso, ignore=shutil.ignore_patterns("feedback", fb.PASTA_INSTRUTOR))
+    copias = turma["copias"][PELO_CORRIGIR]
+    do_corrigir = {p.relative_to(copias): p.read_bytes() for p in copias.rglob("*.html") if p.parts[-3] in ALUNOS}
     assert len(do_corrigir) == 2 * len(ALUNOS)
 
     def gerados() -> dict[Path, bytes]:
         return {
             p.relative_to(curso): p.read_bytes()
             for pasta in ("feedback", fb.PASTA_INSTRUTOR) for p in (curso / pasta).rglob(f"*/{PELO_CORRIGIR}/*.html")
+            if p.parts[-3] in ALUNOS
         }
 
     config = Config()
