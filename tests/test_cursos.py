@@ -19,13 +19,17 @@ pela API que o formgrader usa, com a configuração que o próprio nbgrader carr
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+import time
+from dataclasses import asdict
 from pathlib import Path
 
 import nbformat
@@ -36,6 +40,7 @@ from nbgrader_apoio import ambiente
 
 from autograder.instrutor import lote
 from autograder.instrutor import status as st
+from autograder.instrutor.relatorio import Linha
 from autograder.instrutor.sandbox import motivo_indisponivel
 
 pytestmark = pytest.mark.lento
@@ -103,6 +108,7 @@ def _fontes_meu_curso() -> dict[str, str | bytes]:
     }
     return {
         "nbgrader_config.py": CONFIG_MEU_CURSO,
+        "banco/LEIAME": "O banco de notas do curso (db_url).\n",
         "source/rodape.ipynb": _notebook(_celula("markdown", "Fim da tarefa."), _celula("code", 'print("rodapé executado")')),
         "source/dados/leitura.ipynb": leitura,
         "source/dados/analise-final.ipynb": analise,
@@ -158,32 +164,35 @@ def _entregas_meu_curso(curso: Path) -> dict[str, str | bytes]:
 
 
 NBGRADER_PURO = """
-import json, sys
+import json, os, sys
 from nbgrader.apps import NbGraderAPI
 from nbgrader.apps.baseapp import NbGrader
 from nbgrader.coursedir import CourseDirectory
 
-app = NbGrader()
-app.load_config_file()  # como qualquer comando do nbgrader: as pastas do Jupyter e a pasta atual
-api = NbGraderAPI(coursedir=CourseDirectory(config=app.config), config=app.config)
-etapa, tarefas = sys.argv[1], sys.argv[2:]
+etapa, pedidos = sys.argv[1], json.loads(sys.argv[2])
 falhas = {}
-for tarefa in tarefas:
-    if etapa == "gerar":
-        r = api.generate_assignment(tarefa, force=True)
-        if not r["success"]:
-            falhas[tarefa] = r["error"]
-    else:
-        for aluno in sorted(api.get_submitted_students(tarefa)):
-            r = api.autograde(tarefa, aluno, force=True, create=True)
-            falhas[f"{tarefa}/{aluno}"] = None if r["success"] else r["error"][-300:]
+for pasta, tarefas in pedidos:
+    os.chdir(pasta)
+    app = NbGrader()
+    app.load_config_file()  # como qualquer comando do nbgrader: as pastas do Jupyter e a pasta atual
+    api = NbGraderAPI(coursedir=CourseDirectory(config=app.config), config=app.config)
+    for tarefa in tarefas:
+        if etapa == "gerar":
+            r = api.generate_assignment(tarefa, force=True)
+            if not r["success"]:
+                falhas[tarefa] = r["error"][-2000:]
+        else:
+            for aluno in sorted(api.get_submitted_students(tarefa)):
+                r = api.autograde(tarefa, aluno, force=True, create=True)
+                falhas[f"{tarefa}/{aluno}"] = None if r["success"] else r["error"][-300:]
 print(json.dumps(falhas))
 """
 
 
-def _nbgrader_puro(curso: Path, etapa: str, *tarefas: str) -> dict:
-    proc = subprocess.run([sys.executable, "-c", NBGRADER_PURO, etapa, *tarefas], cwd=curso, env=ambiente(),
-                          capture_output=True, text=True, timeout=900)
+def _nbgrader_puro(etapa: str, pedidos: list[tuple[Path, list[str]]]) -> dict:
+    """O nbgrader puro num processo só (cada curso com a configuração que o nbgrader carrega nele)."""
+    proc = subprocess.run([sys.executable, "-c", NBGRADER_PURO, etapa, json.dumps([(str(p), t) for p, t in pedidos])],
+                          env=ambiente(), capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -218,24 +227,49 @@ def _saidas(curso: Path, aluno: str, tarefa: str) -> dict[tuple[str, str], list[
     return saidas
 
 
-@pytest.fixture(scope="module")
-def cursos(tmp_path_factory) -> dict:
-    """Os dois cursos, cada um corrigido pelo nbgrader puro (uma cópia) e pelo corrigir (outra)."""
-    base = tmp_path_factory.mktemp("cursos")
+def _corrigir_os_cursos(base: Path) -> dict:
     puro, lote_ = base / "puro", base / "lote"
+    for pasta in (puro, lote_):  # de uma tentativa anterior que falhou noutro processo do xdist
+        shutil.rmtree(pasta, ignore_errors=True)
     shutil.copytree(RAIZ / "tests" / "cursos" / "nbgrader_ps1", puro / "ps1")
     _escrever(puro / "meu", _fontes_meu_curso())
-    assert _nbgrader_puro(puro / "ps1", "gerar", "ps1") == {}
-    assert _nbgrader_puro(puro / "meu", "gerar", "dados", "partes") == {}
+    assert _nbgrader_puro("gerar", [(puro / "ps1", ["ps1"]), (puro / "meu", ["dados", "partes"])]) == {}
     _escrever(puro / "meu", _entregas_meu_curso(puro / "meu"))
     shutil.copytree(puro, lote_)  # a mesma turma, com o gradebook da tarefa já gerado
-    falhas = {**_nbgrader_puro(puro / "ps1", "corrigir", "ps1"), **_nbgrader_puro(puro / "meu", "corrigir", "dados", "partes")}
+    falhas = _nbgrader_puro("corrigir", [(puro / "ps1", ["ps1"]), (puro / "meu", ["dados", "partes"])])
     resultados = {}
-    for nome, tarefa, feedback in (("ps1", "ps1", True), ("meu", "dados", False), ("meu", "partes", False)):
+    # Só o ps1 com feedback (os HTML de cada notebook); partes com -j 1 (um aluno só roda kernel).
+    for nome, tarefa, feedback, jobs in (("ps1", "ps1", True, 2), ("meu", "dados", False, 2), ("meu", "partes", False, 1)):
         saida = io.StringIO()
-        linhas = lote.corrigir(lote_ / nome, tarefa, jobs=2, prazo=300, saida=saida, feedback=feedback, isolar=ISOLAR)
-        resultados[tarefa] = {"linhas": {linha.aluno: linha for linha in linhas}, "saida": saida.getvalue()}
-    return {"puro": puro, "lote": lote_, "falhas": falhas, "resultados": resultados}
+        linhas = lote.corrigir(lote_ / nome, tarefa, jobs=jobs, prazo=300, saida=saida, feedback=feedback, isolar=ISOLAR)
+        resultados[tarefa] = {"linhas": {linha.aluno: asdict(linha) for linha in linhas}, "saida": saida.getvalue()}
+    return {"falhas": falhas, "resultados": resultados}
+
+
+@pytest.fixture(scope="module")
+def cursos(tmp_path_factory) -> dict:
+    """Os cursos, cada um corrigido pelo nbgrader puro (uma cópia) e pelo corrigir (outra): uma vez por
+    execução, mesmo com vários processos do xdist (os outros esperam a trava e leem o resultado)."""
+    base = tmp_path_factory.getbasetemp()
+    comum = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "cursos-nbgrader"
+    comum.mkdir(exist_ok=True)
+    feito = comum / "resultados.json"
+    with open(comum.with_suffix(".trava"), "w") as trava:
+        fim = time.monotonic() + 900
+        while True:
+            try:
+                fcntl.flock(trava, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > fim:
+                    raise TimeoutError("a trava dos cursos não foi liberada em 900 s") from None
+                time.sleep(0.5)
+        if not feito.exists():
+            feito.write_text(json.dumps(_corrigir_os_cursos(comum)), encoding="utf-8")
+    dados = json.loads(feito.read_text(encoding="utf-8"))
+    for r in dados["resultados"].values():
+        r["linhas"] = {aluno: Linha(**linha) for aluno, linha in r["linhas"].items()}
+    return {"puro": comum / "puro", "lote": comum / "lote", **dados}
 
 
 @pytest.mark.parametrize(("nome", "tarefa", "course_id"), [("ps1", "ps1", "example_course"), ("meu", "dados", "curso-de-teste"),
@@ -275,7 +309,10 @@ def test_a_configuracao_do_curso_vale(cursos):
     curso = cursos["lote"] / "meu"
     assert not (curso / "gradebook.db").exists(), "as notas vão para o banco do db_url do curso"
     with sqlite3.connect(curso / "banco" / "notas.sqlite") as banco:
-        assert {linha[0] for linha in banco.execute("SELECT id FROM course")} == {"curso-de-teste"}
+        assert dict(banco.execute("SELECT name, course_id FROM assignment")) == {"dados": "curso-de-teste", "partes": "curso-de-teste"}
+        cursos_no_banco = set(banco.execute("SELECT id FROM course"))
+    with sqlite3.connect(cursos["puro"] / "meu" / "banco" / "notas.sqlite") as banco:
+        assert cursos_no_banco == set(banco.execute("SELECT id FROM course")), "o corretor não cria cursos que o nbgrader não cria"
     dados = cursos["resultados"]["dados"]["linhas"]
     assert dados["ana"].nota == 6 and dados["bia"].nota == 3 and dados["caio"].nota == 0
     assert any("leitura.ipynb" in aviso and "não entregues" in aviso for aviso in dados["caio"].avisos)
