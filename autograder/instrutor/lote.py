@@ -7,6 +7,7 @@ import contextlib
 import glob
 import os
 import sys
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import asdict
@@ -60,6 +61,8 @@ def corrigir(
         arquivos = {p.relative_to(pasta).as_posix(): p.read_bytes() for p in sorted(pasta.rglob("*")) if p.is_file()}
         carimbo = (pasta / "timestamp.txt").read_text().strip() if (pasta / "timestamp.txt").exists() else None
         pendentes.append((aluno, digital, arquivos, carimbo))
+    # O nbgrader chama o executável alembic ao criar um gradebook: o bin deste Python vai no PATH.
+    os.environ["PATH"] = ambiente()["PATH"]
     with contextlib.ExitStack() as pilha:
         pool = None
         if pendentes and not dask:
@@ -68,8 +71,6 @@ def corrigir(
             pool = pilha.enter_context(_pool(min(jobs or os.cpu_count() or 1, len(pendentes))))
         if isolar and not dask:
             exigir_isolamento()
-        # O nbgrader chama o executável alembic ao criar um gradebook: o bin deste Python vai no PATH.
-        os.environ["PATH"] = ambiente()["PATH"]
         diario.caminho(curso.pasta, exercicio)
         print(f"{len(pastas)} submissões de {exercicio}: {len(linhas)} já corrigidas, {len(pendentes)} a corrigir.",
               file=saida, flush=True)
@@ -84,6 +85,8 @@ def corrigir(
                     nao_gravados.add(aluno)
                 print(f"A tarefa {exercicio} não pode ser corrigida: {erro}. Nenhuma nota foi alterada.", file=saida, flush=True)
             if modelo is not None:
+                # O matplotlib do relatório é importado enquanto as correções rodam (o processo principal só espera).
+                threading.Thread(target=_importar_matplotlib, daemon=True).start()
                 print(f"Modelo pronto em {time.perf_counter() - inicio:.1f} s ({len(modelo.notebooks)} notebook(s): "
                       f"{', '.join(modelo.notebooks)}).", file=saida, flush=True)
                 for r, (_aluno, digital, _arquivos, carimbo) in _executar(modelo, exercicio, pendentes, jobs, prazo, dask, isolar, limites, pool):
@@ -114,14 +117,39 @@ def _depois(curso: Curso, exercicio: str, linhas: Turma, feedback: bool, nao_gra
         fb = None
         if feedback and any(linha.status not in NAO_GRAVAR for linha in linhas):
             fb = fila.submit(nbgrader, ["generate_feedback", exercicio, "--force"], curso.pasta, timeout=1800)
-        exp = fila.submit(nbgrader, ["export", "--to", str(destino)], curso.pasta, timeout=600)
+        try:
+            exportar(curso, destino)
+        except Exception as erro:  # noqa: BLE001 - a falha vai para o relatório e para o código de saída
+            linhas.falhas.append(f"nbgrader export falhou ({type(erro).__name__}): {str(erro)[:300]}")
         if fb is not None and fb.result().returncode != 0:
             linhas.falhas.append(f"nbgrader generate_feedback falhou (código {fb.result().returncode}): {_ultima_linha(fb.result())}")
-        if exp.result().returncode != 0:
-            linhas.falhas.append(f"nbgrader export falhou (código {exp.result().returncode}): {_ultima_linha(exp.result())}")
     if antigo is not None and not destino.exists():
         destino.write_text(antigo, encoding="utf-8")
     preservar_linhas(antigo, destino, exercicio, nao_gravados)
+
+
+def exportar(curso: Curso, destino: Path) -> None:
+    """O ``nbgrader export`` neste processo (o gradebook já está aberto aqui; um processo novo do
+    nbgrader custaria segundos): o plugin de exportação do curso (``ExportApp.plugin_class``, por padrão
+    o CSV), com a configuração dele, no banco do curso."""
+    from nbgrader.plugins import CsvExportPlugin
+    from traitlets.utils.importstring import import_item
+
+    classe = curso.config.ExportApp.get("plugin_class", CsvExportPlugin)
+    if isinstance(classe, str):
+        classe = import_item(classe)
+    plugin = classe(config=curso.config)
+    plugin.to = str(destino)
+    with curso.gradebook() as gb:
+        plugin.export(gb)
+
+
+def _importar_matplotlib() -> None:
+    with contextlib.suppress(Exception):
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot  # noqa: F401
 
 
 def _ultima_linha(proc) -> str:
@@ -143,6 +171,10 @@ def _corrigir_no_worker(modelo, exercicio, aluno, arquivos, prazo, isolar, limit
     return corrigir_um(modelo, exercicio, aluno, arquivos, prazo, isolar, limites)
 
 
+#: O que o servidor do forkserver importa antes de criar os processos do pool.
+PRELOAD = ["autograder.instrutor.autograde", "nbgrader.apps", "nbgrader.converters.autograde", "autograder.instrutor.kernel_isolado"]
+
+
 def _aquecer() -> int:
     """No processo do pool, antes da primeira correção: os imports caros (nbgrader, nbconvert, jupyter_client)."""
     import nbgrader.apps  # noqa: F401
@@ -155,10 +187,18 @@ def _aquecer() -> int:
 
 @contextlib.contextmanager
 def _pool(n: int):
-    """Um pool de ``n`` processos novos (spawn: iguais em Linux, macOS e Windows), já importando o nbgrader."""
+    """Um pool de ``n`` processos limpos (forkserver, ou spawn onde não há), já com o nbgrader importado."""
     import multiprocessing
 
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        # Um servidor importa o nbgrader uma vez, e cada processo do pool nasce dele por fork, já com
+        # tudo importado (com spawn, cada um importava de novo: ~5 s de CPU por processo). Se o servidor
+        # deste processo já existia (sem estes módulos), os processos importam na primeira tarefa.
+        contexto = multiprocessing.get_context("forkserver")
+        contexto.set_forkserver_preload(PRELOAD)
+    else:
+        contexto = multiprocessing.get_context("spawn")  # Windows: processos novos
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=contexto)
     try:
         for _ in range(n):
             pool.submit(_aquecer)
