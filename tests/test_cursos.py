@@ -24,6 +24,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -38,7 +39,7 @@ from apoio import RAIZ
 from nbgrader.api import Gradebook
 from nbgrader_apoio import ambiente
 
-from autograder.instrutor import lote
+from autograder.instrutor import cli, lote
 from autograder.instrutor import status as st
 from autograder.instrutor.relatorio import Linha
 from autograder.instrutor.sandbox import motivo_indisponivel
@@ -343,7 +344,7 @@ def _impressao(curso: Path, course_id: str) -> tuple:
     return (sorted(_por_celula(_banco(curso), course_id, "ps1").items()), (curso / "grades.csv").read_bytes())
 
 
-def test_layout_que_nao_da_para_corrigir_e_relatado_e_nao_zera_nada(cursos, tmp_path):
+def test_layout_que_nao_da_para_corrigir_e_relatado_e_nao_zera_nada(cursos, tmp_path, capsys):
     """Duas turmas já corrigidas pelo nbgrader puro, com notas no gradebook e no grades.csv:
     (1) o curso pede um kernel que esta máquina não tem; (2) a tarefa não está no gradebook e o
     cabeçalho sumiu. O corretor relata cada aluno com o motivo e não muda nota nenhuma."""
@@ -367,12 +368,14 @@ def test_layout_que_nao_da_para_corrigir_e_relatado_e_nao_zera_nada(cursos, tmp_
     for aluno in ("bitdiddle", "hacker"):
         shutil.copytree(curso / "submitted" / aluno / "ps1", curso / "submitted" / aluno / "ps2")
     (curso / "source" / "header.ipynb").unlink()
-    saida = io.StringIO()
-    linhas = {linha.aluno: linha for linha in lote.corrigir(curso, "ps2", jobs=1, prazo=120, saida=saida, feedback=False, isolar=ISOLAR)}
-    assert {linha.status for linha in linhas.values()} == {st.NAO_CORRIGIDA}, saida.getvalue()
-    assert all("header.ipynb" in " ".join(linha.avisos) for linha in linhas.values()), saida.getvalue()
-    assert "Nenhuma nota foi alterada" in saida.getvalue()
+    # Pela linha de comando, de outra pasta: --curso usa o nbgrader_config.py DAQUELE curso (o cabeçalho).
+    opcoes = ["ps2", "--curso", str(curso), "-j", "1", "--prazo", "120"] + ([] if ISOLAR else ["--sem-isolamento"])
+    assert cli.main(opcoes) == 1
+    saida = capsys.readouterr()
+    assert "A tarefa ps2 não pode ser corrigida" in saida.out and "header.ipynb" in saida.out, saida
+    assert "Nenhuma nota foi alterada" in saida.out
     assert _impressao(curso, "example_course") == antes
     resumo = (curso / "relatorios" / "ps2" / "resumo.txt").read_text()
     assert "Pedem um olhar humano" in resumo and "não corrigida" in resumo
+    assert re.search(r"^hacker +— ", resumo, re.MULTILINE), "quem não foi corrigido aparece sem nota, e não com zero"
     assert hashlib.sha256((curso / "grades.csv").read_bytes()).hexdigest() == hashlib.sha256(antes[1]).hexdigest()

@@ -83,6 +83,7 @@ def corrigir(
                 for aluno, _digital, _arquivos, _carimbo in pendentes:
                     linhas.append(Linha(aluno, 0.0, 0.0, NAO_CORRIGIDA, 0.0, [str(erro)], ""))
                     nao_gravados.add(aluno)
+                linhas.falhas.append(f"a tarefa {exercicio} não pôde ser corrigida: {erro}")
                 print(f"A tarefa {exercicio} não pode ser corrigida: {erro}. Nenhuma nota foi alterada.", file=saida, flush=True)
             if modelo is not None:
                 # O matplotlib do relatório é importado enquanto as correções rodam (o processo principal só espera).

@@ -1,3 +1,3 @@
-c = get_config()
+c = get_config()  # noqa: F821
 c.CourseDirectory.course_id = "example_course"
 c.IncludeHeaderFooter.header = "source/header.ipynb"
