@@ -379,3 +379,31 @@ def test_layout_que_nao_da_para_corrigir_e_relatado_e_nao_zera_nada(cursos, tmp_
     assert "Pedem um olhar humano" in resumo and "não corrigida" in resumo
     assert re.search(r"^hacker +— ", resumo, re.MULTILINE), "quem não foi corrigido aparece sem nota, e não com zero"
     assert hashlib.sha256((curso / "grades.csv").read_bytes()).hexdigest() == hashlib.sha256(antes[1]).hexdigest()
+
+
+def test_configuracao_do_curso_lida_como_o_nbgrader_le(tmp_path):
+    """Sem kernel nem nbgrader: o banco relativo é relativo à pasta do curso (não à atual), e valem o
+    course_id, os ignorados e as pastas do curso."""
+    from autograder.instrutor.curso import Curso
+
+    (tmp_path / "nbgrader_config.py").write_text(
+        'c = get_config()\nc.CourseDirectory.course_id = "c1"\nc.CourseDirectory.db_url = "sqlite:///notas/g.db"\n'
+        'c.CourseDirectory.ignore = ["*.bin"]\nc.CourseDirectory.submitted_directory = "entregas"\n')
+    curso = Curso.carregar(tmp_path)
+    assert curso.db_url == f"sqlite:///{tmp_path.resolve() / 'notas' / 'g.db'}"
+    assert curso.course_id == "c1" and curso.ignorados == ["*.bin"]
+    assert curso.pasta_de("submitted", "t1", "ana") == tmp_path.resolve() / "entregas" / "ana" / "t1"
+    (tmp_path / "nbgrader_config.py").write_text('c = get_config()\nc.CourseDirectory.db_url = "postgresql://u@h/notas"\n')
+    assert Curso.carregar(tmp_path).db_url == "postgresql://u@h/notas"
+
+
+def test_grades_csv_guarda_as_linhas_de_quem_nao_foi_corrigido(tmp_path):
+    from autograder.instrutor.gradebook import preservar_linhas
+
+    cabecalho = "assignment,duedate,timestamp,student_id,last_name,first_name,email,raw_score,late_submission_penalty,score,max_score\n"
+    antigo = cabecalho + "ps1,,2026-11-20 10:00:00,ana,,,,7.0,0.0,7.0,7.0\nps1,,2026-11-20 10:00:00,bia,,,,5.0,0.0,5.0,7.0\nps0,,,ana,,,,1.0,0.0,1.0,1.0\n"
+    novo = tmp_path / "grades.csv"
+    novo.write_text(cabecalho + "ps0,,,ana,,,,1.0,0.0,1.0,1.0\nps1,,,ana,,,,0.0,0.0,0.0,7.0\nps1,,2026-11-25 09:00:00,bia,,,,6.0,0.0,6.0,7.0\n")
+    preservar_linhas(antigo, novo, "ps1", {"ana", "caio"})
+    assert novo.read_text() == (cabecalho + "ps0,,,ana,,,,1.0,0.0,1.0,1.0\nps1,,2026-11-20 10:00:00,ana,,,,7.0,0.0,7.0,7.0\n"
+                                "ps1,,2026-11-25 09:00:00,bia,,,,6.0,0.0,6.0,7.0\n")
