@@ -200,11 +200,14 @@ def _pool(n: int):
     else:
         contexto = multiprocessing.get_context("spawn")  # Windows: processos novos
     pool = ProcessPoolExecutor(max_workers=n, mp_context=contexto)
+    # Iniciar os processos espera o servidor importar tudo: numa thread, para que quem chamou siga
+    # (conferir o sandbox, preparar o modelo) enquanto isso.
+    partida = threading.Thread(target=lambda: [pool.submit(_aquecer) for _ in range(n)], daemon=True)
+    partida.start()
     try:
-        for _ in range(n):
-            pool.submit(_aquecer)
         yield pool
     finally:
+        partida.join()
         pool.shutdown(wait=True, cancel_futures=True)
 
 
