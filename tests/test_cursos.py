@@ -57,6 +57,7 @@ c.ClearSolutions.begin_solution_delimeter = "COMECA RESPOSTA"
 c.ClearSolutions.end_solution_delimeter = "TERMINA RESPOSTA"
 c.ClearSolutions.code_stub = {"python": "raise NotImplementedError('responda aqui')"}
 c.Execute.timeout = 4
+c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = "AVISO INTERNO"
 '''
 
@@ -322,6 +323,8 @@ def test_a_configuracao_do_curso_vale(cursos):
     assert dados["caio"].status == st.OK and dados["caio"].tempo < 120
     corrigido = (curso / "autograded" / "caio" / "dados" / "analise-final.ipynb").read_text()
     assert "Timeout" in corrigido or "timed out" in corrigido or "KeyboardInterrupt" in corrigido
+    # Para o nbgrader, qualquer saída no stderr zera a célula: o IgnorePattern do curso tira a linha e
+    # a célula vale (um corretor que ignorasse a configuração daria 5 à ana, e não 6).
     saidas = _saidas(curso, "ana", "dados")[("leitura.ipynb", "media-oculta")]
     assert saidas == ["stdout:fica na saída\n"], "o IgnorePattern do curso tirou a linha do stderr"
     assert (curso / "autograded" / "bia" / "dados" / "apoio.py").read_text() == APOIO

@@ -102,7 +102,7 @@ def medir(nome: str, montar, n: int, jobs: list[int], modos: list[bool], tmp: Pa
     for j in jobs:
         tempos = {}
         for isolar in modos:
-            rotulo = f"corrigir -j {j}" + ("" if isolar else " sem sandbox") + (" (padrão)" if j == (os.cpu_count() or 1) and isolar else "")
+            rotulo = f"corrigir -j {j}" + ("" if isolar else " sem sandbox") + (" (padrão)" if j == lote.jobs_padrao() and isolar else "")
             curso = tmp / f"{nome}-j{j}-{'isolado' if isolar else 'livre'}"
             shutil.copytree(modelo, curso)
             inicio = time.perf_counter()

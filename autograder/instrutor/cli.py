@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--zip", type=Path, help="zip baixado do AVA com as entregas da turma")
     parser.add_argument("--padrao", default="simples",
                         help="padrão dos nomes no zip: simples, moodle ou uma regex com os grupos aluno e arquivo")
-    parser.add_argument("-j", "--jobs", type=int, default=None, help="correções ao mesmo tempo (padrão: o número de núcleos)")
+    parser.add_argument("-j", "--jobs", type=int, default=None, help="correções ao mesmo tempo (padrão: duas por núcleo)")
     parser.add_argument("--prazo", type=float, default=600.0, help="segundos de relógio para cada submissão inteira")
     parser.add_argument("--dask", help="endereço de um scheduler do Dask (ex.: tcp://10.0.0.5:8786)")
     parser.add_argument("--sem-feedback", action="store_true", help="não gerar o feedback HTML")

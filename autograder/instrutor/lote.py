@@ -68,7 +68,7 @@ def corrigir(
         if pendentes and not dask:
             # Os processos do pool começam a importar o nbgrader enquanto o sandbox é conferido e o
             # modelo é preparado (nada disso escreve no curso).
-            pool = pilha.enter_context(_pool(min(jobs or os.cpu_count() or 1, len(pendentes))))
+            pool = pilha.enter_context(_pool(min(jobs or jobs_padrao(), len(pendentes))))
         if isolar and not dask:
             exigir_isolamento()
         diario.caminho(curso.pasta, exercicio)
@@ -127,6 +127,13 @@ def _depois(curso: Curso, exercicio: str, linhas: Turma, feedback: bool, nao_gra
     if antigo is not None and not destino.exists():
         destino.write_text(antigo, encoding="utf-8")
     preservar_linhas(antigo, destino, exercicio, nao_gravados)
+
+
+def jobs_padrao() -> int:
+    """Correções ao mesmo tempo por padrão: duas por núcleo. Boa parte de cada correção é espera (a
+    partida do kernel, o impasse que a biblioteca corta em segundos, os prazos), e não CPU: no bench
+    (2 núcleos), -j 4 corrigiu o chat 2,1 vezes mais depressa que -j 2, com as mesmas notas."""
+    return 2 * (os.cpu_count() or 1)
 
 
 def exportar(curso: Curso, destino: Path) -> None:
@@ -228,7 +235,7 @@ def _executar(modelo, exercicio, pendentes, jobs, prazo, dask, isolar=True, limi
         return
     with contextlib.ExitStack() as pilha:
         if pool is None:
-            pool = pilha.enter_context(_pool(min(jobs or os.cpu_count() or 1, len(pendentes))))
+            pool = pilha.enter_context(_pool(min(jobs or jobs_padrao(), len(pendentes))))
         futuros = {
             pool.submit(corrigir_um, modelo, exercicio, a, arqs, prazo, isolar, limites): (a, d, arqs, c)
             for a, d, arqs, c in pendentes
