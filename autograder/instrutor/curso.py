@@ -85,6 +85,10 @@ class Curso:
         """O gradebook do curso (o banco de ``db_url``, com o ``course_id`` do curso, como o nbgrader o abre)."""
         from nbgrader.api import Gradebook
 
+        from autograder.instrutor.ambiente import ambiente
+
+        # Um banco novo chama o executável alembic: o bin deste Python vai no PATH.
+        os.environ["PATH"] = ambiente()["PATH"]
         return Gradebook(self.db_url, self.course_id)
 
     def notebooks(self, exercicio: str) -> list[str]:
