@@ -16,6 +16,7 @@ para processos locais ou workers do Dask.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import tempfile
 from dataclasses import dataclass, field
@@ -71,10 +72,11 @@ def garantir_exercicio(curso: Curso, exercicio: str) -> None:
         raise NaoCorrigivel(f"a tarefa {exercicio} não está no gradebook e não há {curso.pasta_de('source', exercicio)}")
     proc = nbgrader(["generate_assignment", exercicio, "--force"], curso.pasta)
     if proc.returncode != 0:
-        linhas = [x for x in (proc.stderr or proc.stdout or "").splitlines() if x.strip() and not x.startswith(" ")]
-        raise NaoCorrigivel(
-            f"nbgrader generate_assignment {exercicio} falhou (código {proc.returncode}): " + (linhas[-1][:300] if linhas else "sem mensagem")
-        )
+        linhas = [x.strip() for x in (proc.stderr or proc.stdout or "").splitlines() if x.strip()]
+        # A exceção que o nbgrader registrou (ex.: o cabeçalho que não existe), e não o "veja acima" final.
+        excecoes = [x for x in linhas if re.match(r"^[\w.]+(Error|Exception): ", x)]
+        motivo = (excecoes or linhas or ["sem mensagem"])[-1][:300]
+        raise NaoCorrigivel(f"nbgrader generate_assignment {exercicio} falhou (código {proc.returncode}): {motivo}")
     if not curso.notebooks(exercicio):
         raise NaoCorrigivel(f"a tarefa {exercicio} não tem notebooks em {curso.pasta_de('source', exercicio)}")
 
