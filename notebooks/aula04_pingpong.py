@@ -46,15 +46,25 @@ def jogador(conexao, parar, intervalo: float = 0.1) -> None:
     conexao.close()
 
 
-def ouvinte_sem_prazo(conexao, parar) -> None:
+def ouvinte_sem_prazo(conexao, parar, pronto=None) -> None:
     """O laço do notebook original: olha o evento e depois fica em ``recv()``, sem prazo.
 
     Enquanto ninguém manda nada, o processo está dentro de ``recv()`` e não volta a olhar ``parar``.
+    ``pronto`` (opcional) é ligado depois de olhar o evento e antes do ``recv()``: daí em diante o
+    filho já não vê o evento.
     """
     while not parar.is_set():
+        if pronto is not None:
+            pronto.set()
         if conexao.recv() == SAIR:
             break
     conexao.close()
+
+
+def _jogador_avisando(conexao, parar, pronto) -> None:
+    """``jogador``, ligando ``pronto`` antes de começar a esperar."""
+    pronto.set()
+    jogador(conexao, parar)
 
 
 def event_acorda_recv(prazo: float = 1.0) -> dict[str, object]:
@@ -65,11 +75,16 @@ def event_acorda_recv(prazo: float = 1.0) -> dict[str, object]:
     """
     parar = multiprocessing.Event()
     resultado: dict[str, object] = {}
-    for nome, alvo in (("recv() sem prazo", ouvinte_sem_prazo), ("poll(0.1) + evento", jogador)):
+    for nome, alvo in (("recv() sem prazo", ouvinte_sem_prazo), ("poll(0.1) + evento", _jogador_avisando)):
         lado_pai, lado_filho = Pipe()
-        p = Process(target=alvo, args=(lado_filho, parar), name=nome)
+        pronto = multiprocessing.Event()
+        p = Process(target=alvo, args=(lado_filho, parar, pronto), name=nome)
         p.start()
-        time.sleep(0.3)  # o filho já está esperando
+        # O filho já está esperando (com a máquina ocupada, iniciar um filho pode levar mais de 1 s:
+        # um tempo fixo aqui às vezes ligava o evento antes de o filho chegar ao recv()).
+        if not pronto.wait(timeout=60):
+            p.kill()
+            raise RuntimeError(f"o filho {nome!r} não começou em 60 s")
         inicio = time.monotonic()
         parar.set()
         p.join(timeout=prazo)

@@ -76,8 +76,8 @@ def salvar_tela(pagina, nome: str, pagina_inteira: bool = False) -> Path:
 class Registro:
     """O que a página reclamou: erros do console, exceções de JavaScript e pedidos que falharam.
 
-    Pedidos a outros endereços (a rede dos testes é fechada) vão para ``externos``, não para
-    ``erros``: o teste confere que são só os esperados (o MathJax da CDN, no livro)."""
+    Pedidos a outros endereços vão para ``externos``, não para ``erros`` (a rede dos testes é
+    fechada, e ``barrar_externos`` os barra antes de saírem): quem testa decide o que é permitido."""
 
     origem: str
     erros: list[str] = field(default_factory=list)
@@ -108,6 +108,26 @@ class Registro:
     def esvaziar(self) -> list[str]:
         erros, self.erros = self.erros, []
         return erros
+
+
+def barrar_externos(contexto, origem: str) -> list[str]:
+    """Intercepta todo pedido das páginas de ``contexto``: os do servidor ``origem`` seguem, os de
+    qualquer outro endereço são barrados (como numa máquina sem internet) e anotados, com a URL
+    inteira, na lista devolvida. Com a interceptação o Chromium não usa o cache HTTP: cada página
+    pede tudo de novo, e cada pedido passa por aqui."""
+    servidor = urllib.parse.urlsplit(origem)[:2]  # (esquema, máquina:porta)
+    externos: list[str] = []
+
+    def _rota(rota) -> None:
+        url = rota.request.url
+        if urllib.parse.urlsplit(url)[:2] == servidor:
+            rota.continue_()
+        else:
+            externos.append(url)
+            rota.abort("blockedbyclient")
+
+    contexto.route("**/*", _rota)
+    return externos
 
 
 @contextlib.contextmanager

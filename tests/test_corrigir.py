@@ -18,6 +18,7 @@ import pytest
 from apoio import RAIZ
 from nbgrader.api import Gradebook
 from nbgrader_apoio import ambiente, autograde, montar_submissao
+from test_lms import ler_planilha_moodle, ler_zip_feedback_moodle
 
 from autograder.instrutor import autograde as ag
 from autograder.instrutor import cli, diario, lote
@@ -391,6 +392,21 @@ def test_cli_com_zip_padrao_e_sem_feedback(tmp_path: Path, capsys):
     assert _notas(curso) == {"12345": 7, "67890": 4}
     assert not (curso / "feedback").exists(), "--sem-feedback não gera feedback"
     assert (curso / "grades.csv").read_text().count(EX) == 2
+    # A volta ao Moodle: a planilha de avaliação offline, lida como o Moodle a lê (pelo número da pasta).
+    relatorios = curso / "relatorios" / EX
+    participantes = {"12345", "67890", "99999"}
+    assert {p: d["nota"] for p, d in ler_planilha_moodle(relatorios / "notas_moodle.csv", participantes).items()} == {
+        "12345": 7, "67890": 4}
+    assert not (relatorios / "feedback_moodle.zip").exists(), "--sem-feedback não gera o zip de feedback"
+    # Rodar de novo sem --zip e com feedback: nada é corrigido de novo, o feedback é gerado e vai no
+    # zip que o "Carregar vários arquivos de feedback" do Moodle aceita, na pasta de cada participante.
+    assert cli.main([EX, "--curso", str(curso), "-j", "2"]) == 0
+    assert (relatorios / "diario.jsonl").read_text().count("\n") == 2, "nada foi corrigido de novo"
+    aceitos = ler_zip_feedback_moodle(relatorios / "feedback_moodle.zip", participantes)
+    assert aceitos == {"12345": [f"{EX}.html"], "67890": [f"{EX}.html"]}
+    with zipfile.ZipFile(relatorios / "feedback_moodle.zip") as z:
+        enviado = z.read(f"Ana Souza_12345_assignsubmission_file_/{EX}.html")
+    assert enviado == (curso / "feedback" / "12345" / EX / f"{EX}.html").read_bytes()
     assert cli.main([EX, "--curso", str(curso), "--zip", str(tmp_path / "moodle.zip"), "--padrao", "(?P<aluno>"]) == 2
     assert "não é uma expressão regular válida" in capsys.readouterr().err
 

@@ -55,6 +55,39 @@ def test_aulas_foram_executadas_e_graficos_existem(livro: Path):
     assert todas and all(p.resolve().stat().st_size > 1000 for p in todas)
 
 
+#: O que uma página carrega sozinha ao abrir: ``src`` de script, imagem, quadro, mídia e ``href`` de
+#: ``<link>`` (folhas de estilo, fontes, ícones). Os ``<a href>`` não: são links que a pessoa clica.
+_CARREGA = re.compile(r'<(?:script|img|iframe|source|audio|video|embed)\b[^>]*?\bsrc="([^"]*)"|<link\b[^>]*?\bhref="([^"]*)"', re.I)
+
+
+@pytest.mark.lento
+def test_nenhuma_pagina_carrega_nada_de_fora_e_o_mathjax_vem_no_livro(livro: Path):
+    """O HTML de cada página só aponta para arquivos do próprio livro, e as páginas com fórmulas
+    carregam o MathJax de ``_static/mathjax`` (do pacote sphinx-mathjax-offline), com as fontes.
+    O teste de navegador confere o mesmo no Chromium, pedido a pedido (tests/test_navegador.py)."""
+    paginas = sorted(livro.rglob("*.html"))
+    assert len(paginas) >= len(_paginas()) + 1
+    externos: dict[str, list[str]] = {}
+    com_formulas = {}
+    for pagina in paginas:
+        html = pagina.read_text(encoding="utf-8")
+        enderecos = [a or b for a, b in _CARREGA.findall(html)]
+        fora = [e for e in enderecos if e.startswith("//") or re.match(r"[a-z][a-z0-9+.-]*:", e, re.I) and not e.startswith("data:")]
+        if fora:
+            externos[pagina.relative_to(livro).as_posix()] = fora
+        if 'class="math' in html:
+            com_formulas[pagina.relative_to(livro).as_posix()] = [e for e in enderecos if "mathjax" in e.lower()]
+    assert not externos, f"páginas que carregam algo de fora do livro: {externos}"
+    # Há fórmulas no livro (a lei de Amdahl, na aula 02), e cada página que as tem carrega o MathJax local.
+    assert any(p.startswith("notebooks/02-") for p in com_formulas), sorted(com_formulas)
+    for nome, scripts in com_formulas.items():
+        assert scripts, f"{nome} tem fórmulas e não carrega o MathJax"
+        for src in scripts:
+            assert ((livro / nome).parent / src.split("?")[0]).resolve().is_file(), f"{nome}: {src} não está no livro"
+    fontes = list((livro / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
+    assert len(fontes) >= 10, "as fontes do MathJax não foram copiadas para o livro"
+
+
 @pytest.mark.lento
 def test_enunciados_no_livro_nao_tem_solucao(livro: Path):
     for pagina in (p for p in _paginas() if p.startswith("release/")):

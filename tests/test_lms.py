@@ -1,21 +1,115 @@
 """Ida e volta com o AVA: zips do Moodle e do Canvas e planilha CSV na entrada; planilhas de notas
-e zip de feedback na saída, conferidos contra os cabeçalhos documentados de cada formato."""
+e zip de feedback na saída, conferidos contra os cabeçalhos e as regras de leitura de cada AVA.
+
+Os leitores ``ler_*`` abaixo refazem, em Python, o que o próprio AVA faz ao importar (o código citado
+em cada um); a documentação do Moodle e do Canvas descreve os cliques, não os nomes exatos:
+
+- planilha do Moodle: ``mod/assign/feedback/offline/importgradeslib.php`` (``init``, ``next``) e
+  ``locallib.php`` (``process_import_grades``) do moodle/moodle;
+- zip de feedback do Moodle: ``mod/assign/feedback/file/importziplib.php``
+  (``is_valid_filename_for_import``);
+- livro de notas do Canvas: ``app/models/gradebook_importer.rb`` (``header?``,
+  ``update_column_count``, ``process_student``, ``no_score?``) do instructure/canvas-lms;
+- nomes dos zips: ``mod/assign/classes/downloader.php`` (Moodle ≥ 4.1), ``mod/assign/locallib.php``
+  (3.1–4.0) e ``lib/content_zipper.rb`` (Canvas, ``get_filename`` e ``add_upload_submission``).
+"""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import json
+import re
 import zipfile
+from pathlib import Path
 
 import pytest
 
-from autograder.instrutor import lms
+from autograder.instrutor import cli, lms
+from autograder.instrutor import coleta as col
+from autograder.instrutor import status as st
+from autograder.instrutor.relatorio import Linha
 
 
-def _zip(caminho, nomes):
+def _zip(caminho, nomes, data=(2026, 11, 20, 10, 0, 0)):
     with zipfile.ZipFile(caminho, "w") as z:
         for nome in nomes:
-            z.writestr(nome, "{}")
+            conteudo = nomes[nome] if isinstance(nomes, dict) else "{}"
+            z.writestr(zipfile.ZipInfo(nome, date_time=data), conteudo)
     return caminho
+
+
+# ---------------------------------------------------------------------------------------------
+# O que cada AVA faz ao importar (refeito a partir do código dele)
+
+
+def ler_planilha_moodle(caminho: Path, participantes: set[str], idioma=None) -> dict[str, dict]:
+    """{participante: {nota, comentario}} que o Moodle importaria. As colunas são achadas pelo nome
+    exato (``get_string('recordid', 'assign')``, ``get_string('grade')``,
+    ``get_string('lastmodifiedgrade', 'assign')``); sem uma delas, "invalidgradeimport"."""
+    nomes = idioma or {"recordid": "Identifier", "grade": "Grade", "lastmodifiedgrade": "Last modified (grade)",
+                       "hiddenuser": "Participant ", "comentarios": "Feedback comments"}
+    linhas = list(csv.reader(Path(caminho).open(encoding="utf-8")))
+    colunas = linhas[0]
+    if not {nomes["recordid"], nomes["grade"], nomes["lastmodifiedgrade"]} <= set(colunas):
+        raise ValueError("invalidgradeimport")
+    i_id, i_nota, i_mod = (colunas.index(nomes[k]) for k in ("recordid", "grade", "lastmodifiedgrade"))
+    i_com = colunas.index(nomes["comentarios"]) if nomes["comentarios"] in colunas else None
+    lidas = {}
+    for linha in linhas[1:]:
+        participante = linha[i_id][len(nomes["hiddenuser"]):]
+        if participante not in participantes:
+            continue
+        dt.datetime.fromisoformat(linha[i_mod])  # o strtotime do Moodle precisa entender a data
+        nota = linha[i_nota]
+        # process_import_grades: nota vazia (ou negativa) é pulada; o comentário, não.
+        lidas[participante] = {"nota": None if nota == "" or float(nota) < 0 else float(nota),
+                               "comentario": linha[i_com] if i_com else None}
+    return lidas
+
+
+def ler_zip_feedback_moodle(caminho: Path, participantes: set[str]) -> dict[str, list[str]]:
+    """{participante: [arquivos]} que o Moodle aceitaria do zip de feedback: cada parte do caminho é
+    partida em ``_`` (no máximo 5 pedaços); a 2ª é o participante, a 3ª e a 4ª, o plugin."""
+    aceitos: dict[str, list[str]] = {}
+    with zipfile.ZipFile(caminho) as z:
+        for nome in z.namelist():
+            if nome.endswith("/") or Path(nome).name.startswith((".", "~")):
+                continue
+            partes = nome.split("/")
+            while partes:
+                info = partes.pop(0).split("_", 4)
+                if len(info) < 4 or not info[1].isdigit() or info[1] not in participantes:
+                    continue
+                assert (info[2], info[3]) in {("assignsubmission", "file"), ("assignfeedback", "file")}, nome
+                aceitos.setdefault(info[1], []).append("/".join([info[4] if len(info) > 4 else "", *partes]).lstrip("/"))
+                break
+    return aceitos
+
+
+def ler_planilha_canvas(caminho: Path, tarefa_id: str) -> dict[str, str | None]:
+    """{id do aluno: nota} que o Canvas importaria para a tarefa ``tarefa_id`` (None: sem mudança)."""
+    linhas = list(csv.reader(Path(caminho).open(encoding="utf-8")))
+    cab = linhas[0]
+    # header?: "Student" na 1ª, "ID" na 2ª; SIS User ID e SIS Login ID seguidas; "Section" fecha as do aluno.
+    assert len(cab) > 3 and "Student" in cab[0] and "ID" in cab[1]
+    colunas_aluno = 3
+    if re.search(r"SIS\s+User\s+ID", cab[2]) and re.search(r"SIS\s+Login\s+ID", cab[3]):
+        colunas_aluno += 2
+    assert "Section" in cab[colunas_aluno - 1]
+    tarefas = {m[1]: i for i, c in enumerate(cab[colunas_aluno:], colunas_aluno) if (m := re.match(r"^.*\((\d+)\)\s*$", c))}
+    i = tarefas[tarefa_id]
+    notas = {}
+    for linha in linhas[1:]:
+        if "Points Possible" in linha[0]:
+            continue
+        nota = linha[i].strip()
+        notas[linha[1]] = None if nota in ("", "-") else nota  # no_score?: vazio não muda a nota
+    return notas
+
+
+# ---------------------------------------------------------------------------------------------
+# Entrada
 
 
 def test_canvas_reconhece_nome_atraso_ids_e_reenvios(tmp_path):
@@ -35,8 +129,31 @@ def test_canvas_reconhece_nome_atraso_ids_e_reenvios(tmp_path):
     motivos = dict(recusadas)
     assert motivos["lixo.txt"] == "o nome não segue o padrão do Canvas"
     assert motivos["../fora_1_2_x.ipynb"] == "caminho fora da pasta de destino"
-    assert "reenvio mais antigo" in motivos["souzabia_late_23456_998878_ex01_processos.ipynb"]
-    assert "reenvio mais antigo" in motivos["souzabia_late_23456_998879_ex01_processos-1.ipynb"]
+    assert motivos["souzabia_late_23456_998878_ex01_processos.ipynb"] == (
+        "reenvio mais antigo que souzabia_late_23456_998880_ex01_processos-2.ipynb")
+    assert motivos["souzabia_late_23456_998879_ex01_processos-1.ipynb"] == (
+        "reenvio mais antigo que souzabia_late_23456_998880_ex01_processos-2.ipynb")
+
+
+def test_canvas_late_maiusculo_nome_com_sublinhado_anonimo_e_reenvio_pelo_id(tmp_path):
+    """O canvas-lms de hoje escreve ``LATE`` (``get_filename``); o nome ordenável pode ter ``_`` e
+    letras acentuadas (``sanitize_file_name`` só tira o que não é ``[[:word:]]``)."""
+    z = _zip(tmp_path / "canvas.zip", [
+        "obrien_joão_LATE_34567_5001_ex01.ipynb",
+        "costacaio_45678_6001_ex01.ipynb",
+        "costacaio_45678_6002_ex01.ipynb",  # mesmo nome, enviado depois: id de arquivo maior
+        "anon_Xy7Qz_7001_ex01.ipynb",
+        "LATE_anon_Ab3De_7002_ex01.ipynb",
+    ])
+    entradas, recusadas = lms.entradas_do_zip(z, "canvas")
+    assert [(e.aluno, e.nome, e.atrasada, e.caminho) for e in entradas] == [
+        ("34567", "obrien_joão", True, "obrien_joão_LATE_34567_5001_ex01.ipynb"),
+        ("45678", "costacaio", False, "costacaio_45678_6002_ex01.ipynb"),
+    ]
+    motivos = dict(recusadas)
+    assert motivos["costacaio_45678_6001_ex01.ipynb"] == "reenvio mais antigo que costacaio_45678_6002_ex01.ipynb"
+    for anonimo in ("anon_Xy7Qz_7001_ex01.ipynb", "LATE_anon_Ab3De_7002_ex01.ipynb"):
+        assert motivos[anonimo].startswith("entrega anônima do Canvas"), anonimo
 
 
 def test_canvas_reenvio_mais_novo_vence_em_qualquer_ordem(tmp_path):
@@ -49,17 +166,25 @@ def test_canvas_reenvio_mais_novo_vence_em_qualquer_ordem(tmp_path):
     assert [(e.caminho, e.versao) for e in entradas] == [("costacaio_34567_1_ex02-3.ipynb", 3)]
 
 
-def test_moodle_reconhece_participante_e_nome(tmp_path):
+def test_moodle_reconhece_as_pastas_de_todas_as_versoes(tmp_path):
     z = _zip(tmp_path / "moodle.zip", [
-        "Ana Silva_123456_assignsubmission_file_/ex01_processos.ipynb",
-        "Bia Souza_234567_assignsubmission_file_/ex01_processos.ipynb",
+        "Ana Silva_123456_assignsubmission_file/ex01_processos.ipynb",  # Moodle ≥ 4.1
+        "Bia Souza_234567_assignsubmission_file_/ex01_processos.ipynb",  # 3.1–4.0
+        "Caio Costa_345678_assignsubmission_file_ex01_processos.ipynb",  # sem pastas
+        "Participant_456789_assignsubmission_file/sub/ex01_processos.ipynb",  # anônimo, subpasta
         "sem padrão/ex01.ipynb",
+        "Davi_1_assignsubmission_filex.ipynb",
     ])
     entradas, recusadas = lms.entradas_do_zip(z, "moodle")
     assert [(e.aluno, e.nome, e.arquivo) for e in entradas] == [
         ("123456", "Ana Silva", "ex01_processos.ipynb"), ("234567", "Bia Souza", "ex01_processos.ipynb"),
+        ("345678", "Caio Costa", "ex01_processos.ipynb"), ("456789", "Participant", "ex01_processos.ipynb"),
     ]
-    assert recusadas == [("sem padrão/ex01.ipynb", "o nome não segue o padrão do Moodle")]
+    assert dict(recusadas) == {"sem padrão/ex01.ipynb": "o nome não segue o padrão do Moodle",
+                               "Davi_1_assignsubmission_filex.ipynb": "o nome não segue o padrão do Moodle"}
+    # O padrão "moodle" da coleta simples aceita as mesmas três formas.
+    regex = col.compilar_padrao("moodle")
+    assert [regex.match(e.caminho)["aluno"] for e in entradas[:3]] == ["123456", "234567", "345678"]
 
 
 def test_planilha_csv_mapeia_arquivos_e_explica_erros(tmp_path):
@@ -80,33 +205,129 @@ def test_planilha_csv_mapeia_arquivos_e_explica_erros(tmp_path):
         lms.ler_mapa_csv(mapa)
 
 
-def test_planilha_moodle_tem_o_cabecalho_documentado_e_nunca_zera(tmp_path):
-    notas = [lms.Nota("123456", 6.5, 7, "Ana Silva"), lms.Nota("234567", None, 7, "Bia Souza", "kernel morreu")]
-    caminho = lms.planilha_moodle(notas, tmp_path / "notas.csv")
-    linhas = list(csv.reader(caminho.open(encoding="utf-8")))
-    assert linhas[0] == lms.CABECALHO_MOODLE
-    assert linhas[1][:6] == ["Participant 123456", "Ana Silva", "", "", "6.5", "7"]
-    assert linhas[2][0] == "Participant 234567" and linhas[2][4] == "" and "não corrigido: kernel morreu" in linhas[2][9]
+def test_coleta_do_ava_extrai_guarda_a_origem_e_recusa_com_motivo(tmp_path):
+    curso = tmp_path / "curso"
+    z = _zip(tmp_path / "moodle.zip", {
+        "Ana Silva_123456_assignsubmission_file/ex01.ipynb": "ana",
+        "Ana Silva_123456_assignsubmission_file/dados.csv": "1,2",
+        "Bia Souza_234567_assignsubmission_file/ex01 (1).ipynb": "bia",
+        "../Caio_345678_assignsubmission_file/ex01.ipynb": "mal",
+    }, data=(2026, 11, 21, 9, 30, 0))
+    coleta = col.coletar_ava(z, curso, "ex01", "moodle")
+    assert coleta.alunos == ["123456"]
+    pasta = curso / "submitted" / "123456" / "ex01"
+    assert sorted(p.name for p in pasta.iterdir()) == ["dados.csv", "ex01.ipynb", "timestamp.txt"]
+    assert (pasta / "timestamp.txt").read_text() == "2026-11-21 09:30:00.000000 UTC"
+    assert dict(coleta.recusadas) == {
+        "Bia Souza_234567_assignsubmission_file/ex01 (1).ipynb": "nome de aluno ou de arquivo com caracteres proibidos",
+        "../Caio_345678_assignsubmission_file/ex01.ipynb": "caminho fora da pasta de destino",
+    }
+    origem = lms.ler_origem(curso, "ex01")
+    assert origem.formato == "moodle" and origem.alunos["123456"]["nome"] == "Ana Silva"
+    assert sorted(map(tuple, origem.recusadas)) == sorted(coleta.recusadas)
+    # Canvas: sem data (o zip não traz a do envio), atraso relatado; uma coleta nova do mesmo AVA
+    # acrescenta alunos sem esquecer os anteriores.
+    z = _zip(tmp_path / "canvas.zip", {"souzabia_LATE_23456_9_ex01.ipynb": "bia"})
+    coleta = col.coletar_ava(z, curso, "ex02", "canvas")
+    assert not (curso / "submitted" / "23456" / "ex02" / "timestamp.txt").exists()
+    assert coleta.escolhas == ["23456: entregue com atraso (LATE no nome do Canvas); corrigida, e a política de atraso é a do AVA"]
+    z2 = _zip(tmp_path / "canvas2.zip", {"silvaana_12345_10_ex01.ipynb": "ana"})
+    col.coletar_ava(z2, curso, "ex02", "canvas")
+    assert sorted(lms.ler_origem(curso, "ex02").alunos) == ["12345", "23456"]
 
 
-def test_planilha_canvas_tem_o_cabecalho_documentado(tmp_path):
-    notas = [lms.Nota("12345", 7.0, 7, "silvaana"), lms.Nota("23456", None, 7)]
-    caminho = lms.planilha_canvas(notas, tmp_path / "canvas.csv", "Exercício 01", "4321")
-    linhas = list(csv.reader(caminho.open(encoding="utf-8")))
-    assert linhas[0] == [*lms.CABECALHO_CANVAS, "Exercício 01 (4321)"]
-    assert linhas[1][0].strip() == "Points Possible" and linhas[1][5] == "7"
-    assert linhas[2] == ["silvaana", "12345", "", "", "", "7"]
-    assert linhas[3] == ["23456", "23456", "", "", "", ""]
+# ---------------------------------------------------------------------------------------------
+# Saída
+
+
+def _linhas():
+    return [
+        Linha("123456", 6.5, 7, st.OK, 1.0, []),
+        Linha("234567", 0.0, 7, st.INVALIDO, 0.1, ["JSON quebrado"]),
+        Linha("345678", 3.0, 7, st.TEMPO, 9.0, []),
+        Linha("456789", 7.0, 7, st.SUSPEITA, 2.0, ["tentou o gradebook"]),
+        Linha("avulso", 7.0, 7, st.OK, 1.0, []),
+    ]
+
+
+def _curso_com_origem(tmp_path, formato):
+    curso = tmp_path / "curso"
+    alunos = {a: {"nome": f"Nome {a}", "atrasada": False, "arquivos": []} for a in ("123456", "234567", "345678", "456789", "567890")}
+    lms.guardar_origem(curso, "ex01", lms.Origem(formato, alunos, [["lixo.txt", "o nome não segue o padrão"]]))
+    for aluno in ("123456", "234567", "345678", "456789"):
+        pasta = curso / "feedback" / aluno / "ex01"
+        pasta.mkdir(parents=True)
+        (pasta / "ex01.html").write_text(f"<html>{aluno}</html>", encoding="utf-8")
+    return curso
+
+
+def test_devolver_ao_moodle_so_quem_foi_corrigido_vai_e_o_moodle_le(tmp_path):
+    curso = _curso_com_origem(tmp_path, "moodle")
+    dev = lms.devolver(curso, "ex01", _linhas(), "moodle")
+    pasta = curso / "relatorios" / "ex01"
+    assert dev.arquivos == [pasta / "notas_moodle.csv", pasta / "feedback_moodle.zip"]
+    cab = next(csv.reader((pasta / "notas_moodle.csv").open(encoding="utf-8")))
+    assert cab == lms.CABECALHO_MOODLE
+    participantes = {"123456", "234567", "345678", "456789", "567890"}
+    lidas = ler_planilha_moodle(pasta / "notas_moodle.csv", participantes)
+    # Quem não foi corrigido (inválido, suspeito, sem correção) nem aparece: nada muda no Moodle.
+    assert {p: d["nota"] for p, d in lidas.items()} == {"123456": 6.5, "345678": 3.0}
+    assert "6.5 de 7" in lidas["123456"]["comentario"]
+    assert dict(dev.em_branco) == {
+        "234567": "notebook inválido: o notebook entregue não pôde ser lido",
+        "456789": "tentativa bloqueada: o código tentou algo que o isolamento bloqueou: confira antes de lançar a nota",
+        "567890": "não foi corrigido (a entrega não está em submitted/ ou a correção não terminou)",
+    }
+    assert dev.avisos == ["fora da planilha (não vieram do zip do AVA): avulso"]
+    aceitos = ler_zip_feedback_moodle(pasta / "feedback_moodle.zip", participantes)
+    assert aceitos == {"123456": ["ex01.html"], "345678": ["ex01.html"]}
+    with zipfile.ZipFile(pasta / "feedback_moodle.zip") as z:
+        assert z.read("Nome 123456_123456_assignsubmission_file_/ex01.html") == b"<html>123456</html>"
+    texto = "\n".join(dev.texto(lms.ler_origem(curso, "ex01")))
+    assert "aceitos: 123456, 234567, 345678, 456789, 567890" in texto
+    assert "recusado: lixo.txt (o nome não segue o padrão)" in texto and "sem nota (fica em branco, nunca zero): 234567" in texto
+    # Escala do AVA: 6,5 de 7 vira 9,29 de 10.
+    lms.devolver(curso, "ex01", _linhas(), "moodle", nota_maxima=10, feedback=False)
+    assert ler_planilha_moodle(pasta / "notas_moodle.csv", participantes)["123456"]["nota"] == 9.29
+
+
+def test_devolver_ao_canvas_deixa_em_branco_e_o_canvas_le(tmp_path):
+    curso = _curso_com_origem(tmp_path, "canvas")
+    dev = lms.devolver(curso, "ex01", _linhas(), "canvas", tarefa_canvas="4321")
+    csv_canvas = curso / "relatorios" / "ex01" / "notas_canvas.csv"
+    assert dev.arquivos == [csv_canvas]
+    linhas = list(csv.reader(csv_canvas.open(encoding="utf-8")))
+    assert linhas[0] == [*lms.CABECALHO_CANVAS, "ex01 (4321)"]
+    assert not any("Points Possible" in linha[0] for linha in linhas), "mudaria o valor da tarefa no Canvas"
+    assert ler_planilha_canvas(csv_canvas, "4321") == {
+        "123456": "6.5", "234567": None, "345678": "3", "456789": None, "567890": None,
+    }
+    # Sem o id: a coluna é o título, e o aviso diz o que o Canvas faz com ele.
+    dev = lms.devolver(curso, "ex01", _linhas(), "canvas")
+    assert next(csv.reader(csv_canvas.open(encoding="utf-8")))[-1] == "ex01"
+    assert any("sem --tarefa-canvas" in a for a in dev.avisos)
     with pytest.raises(lms.FormatoInvalido, match="o id da tarefa no Canvas é um número"):
-        lms.planilha_canvas(notas, tmp_path / "x.csv", "Exercício 01", "abc")
+        lms.planilha_canvas([], tmp_path / "x.csv", "ex01", "abc")
+    with pytest.raises(lms.FormatoInvalido, match="vieram do Canvas"):
+        lms.devolver(curso, "ex01", _linhas(), "moodle")
 
 
-def test_zip_de_feedback_do_moodle_usa_as_pastas_da_entrega(tmp_path):
-    fb = tmp_path / "ex01_processos.html"
-    fb.write_text("<html>feedback</html>", encoding="utf-8")
-    destino, sem_nome = lms.zip_feedback_moodle({"123456": fb, "999": fb}, {"123456": "Ana Silva"}, tmp_path / "fb.zip")
-    with zipfile.ZipFile(destino) as z:
-        assert z.namelist() == ["Ana Silva_123456_assignsubmission_file_/ex01_processos.html"]
-        # A pasta é reconhecida de volta pelo mesmo padrão da entrada.
-        assert lms.reconhecer(z.namelist()[0], "moodle").aluno == "123456"
-    assert sem_nome == ["999"]
+def test_cli_recusa_a_volta_impossivel_antes_de_corrigir(tmp_path, capsys):
+    curso = tmp_path / "curso"
+    curso.mkdir()
+    assert cli.main(["ex01", "--curso", str(curso), "--mapa", str(tmp_path / "m.csv")]) == 2
+    assert "passe também o --zip" in capsys.readouterr().err
+    assert cli.main(["ex01", "--curso", str(curso), "--saida-lms", "moodle"]) == 2
+    assert "colete as entregas com --zip ... --padrao moodle" in capsys.readouterr().err
+    z = _zip(tmp_path / "t.zip", {"a.ipynb": "{}"})
+    (tmp_path / "m.csv").write_text("arquivo,aluno\na.ipynb,ana\n", encoding="utf-8")
+    assert cli.main(["ex01", "--curso", str(curso), "--zip", str(z), "--mapa", str(tmp_path / "m.csv"),
+                     "--saida-lms", "canvas"]) == 2
+    assert "identifica os alunos por número" in capsys.readouterr().err
+    z = _zip(tmp_path / "c.zip", {"silvaana_12345_1_ex01.ipynb": "{}"})
+    assert cli.main(["ex01", "--curso", str(curso), "--zip", str(z), "--padrao", "canvas", "--saida-lms", "moodle"]) == 2
+    assert "vieram do Canvas" in capsys.readouterr().err
+    assert cli.main(["ex01", "--curso", str(curso), "--zip", str(z), "--padrao", "canvas", "--tarefa-canvas", "x1"]) == 2
+    assert "é o número da tarefa no Canvas" in capsys.readouterr().err
+    assert not (curso / "gradebook.db").exists(), "nada foi corrigido"
+    assert json.loads((curso / "relatorios" / "ex01" / "ava.json").read_text())["formato"] == "canvas"

@@ -3,6 +3,7 @@ nbgrader do instrutor. Cada teste guarda uma captura de tela em artefatos/navega
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 import urllib.error
@@ -16,6 +17,7 @@ from apoio import sem_ansi
 from navegador_apoio import (
     Jupyter,
     Registro,
+    barrar_externos,
     configuracoes_do_usuario,
     copiar_curso,
     exigir_chromium,
@@ -59,12 +61,34 @@ def site(livro: Path):
         yield url
 
 
-def test_livro_cada_pagina_carrega_sem_erros_e_com_os_graficos(site: str):
+#: O que a página de uma aula com fórmulas tem de mostrar depois que o MathJax termina: cada fórmula
+#: (``span.math``/``div.math``, com o TeX entre ``\(...\)`` ou ``\[...\]``) virou um ``mjx-container``.
+FORMULAS = """() => {
+    const formulas = [...document.querySelectorAll('article .math')];
+    return {total: formulas.length,
+            renderizadas: formulas.filter(e => e.querySelector('mjx-container')).length,
+            cruas: formulas.filter(e => !e.querySelector('mjx-container')).map(e => e.textContent.slice(0, 60))};
+}"""
+
+
+def _esperar_formulas(pagina, prazo_ms: int = 30_000) -> dict:
+    """Espera o MathJax renderizar as fórmulas da página (se houver); devolve a contagem final."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    with contextlib.suppress(PlaywrightTimeout):
+        pagina.wait_for_function(f"() => {{ const f = ({FORMULAS})(); return f.renderizadas === f.total; }}", timeout=prazo_ms)
+    return pagina.evaluate(FORMULAS)
+
+
+def test_livro_cada_pagina_carrega_sem_erros_com_os_graficos_e_as_formulas_sem_nada_de_fora(site: str):
     paginas = _paginas_do_livro()
     problemas: dict[str, list[str]] = {}
     links: dict[str, str] = {}  # link interno do texto -> página onde apareceu
     graficos = 0
+    formulas: dict[str, int] = {}  # página -> fórmulas renderizadas pelo MathJax
     with navegador() as contexto:
+        # Todo pedido passa pelo teste: o que não for do servidor local é barrado e anotado.
+        externos = barrar_externos(contexto, site)
         pagina, registro = _pagina_vigiada(contexto, site)
         for nome in paginas:
             resposta = pagina.goto(f"{site}/{nome}.html", wait_until="load")
@@ -76,7 +100,11 @@ def test_livro_cada_pagina_carrega_sem_erros_e_com_os_graficos(site: str):
             )
             quebradas = [i["src"] for i in imagens if not i["ok"]]
             graficos += sum(1 for i in imagens if i["ok"] and i["w"] > 100)
+            contagem = _esperar_formulas(pagina)
+            if contagem["total"]:
+                formulas[nome] = contagem["renderizadas"]
             erros = registro.esvaziar() + [f"imagem quebrada: {src}" for src in quebradas]
+            erros += [f"fórmula que o MathJax não renderizou: {crua!r}" for crua in contagem["cruas"]]
             if erros:
                 problemas[nome] = erros
             assert pagina.locator("article h1").count() >= 1, f"{nome}: página sem título"
@@ -84,10 +112,21 @@ def test_livro_cada_pagina_carrega_sem_erros_e_com_os_graficos(site: str):
                 if href.startswith(site):
                     links.setdefault(href.split("#")[0], nome)
             salvar_tela(pagina, f"livro/{nome.replace('/', '__')}")
+        # As páginas fora do sumário: a raiz (que redireciona para a introdução) e a busca.
+        pagina.goto(f"{site}/index.html", wait_until="load")
+        pagina.wait_for_url(f"{site}/{paginas[0]}.html")
+        pagina.wait_for_load_state("networkidle")  # o favicon também (sair antes o interromperia)
+        pagina.goto(f"{site}/search.html?q=Amdahl", wait_until="load")
+        pagina.locator("#search-results ul.search li").first.wait_for()
+        if erros := registro.esvaziar():
+            problemas["index.html e search.html"] = erros
+    # Nenhuma página pediu nada a outro endereço (CDN, fontes, análise de acesso...): o livro funciona
+    # sem internet.
+    assert not externos, "pedidos para fora do servidor local:\n" + "\n".join(sorted(set(externos)))
     assert not problemas, f"páginas com erros: {problemas}"
-    # Fora do site, só a CDN do MathJax (as fórmulas da lei de Amdahl); na rede fechada dos testes ela
-    # não carrega, publicada ela carrega.
-    assert registro.externos <= {"cdn.jsdelivr.net"}, registro.externos
+    # O livro tem fórmulas (a lei de Amdahl e o speedup na aula 02), e o MathJax local as renderizou.
+    amdahl = next(p for p in paginas if p.startswith("notebooks/02-"))
+    assert formulas.get(amdahl, 0) >= 2, f"esperava as fórmulas da aula 02 renderizadas; vi {formulas}"
     # Os links do texto (anterior/próxima, o sumário, os enunciados) levam a páginas que existem.
     quebrados = {}
     for url, nome in links.items():

@@ -47,7 +47,8 @@ def _requisitos_conda() -> dict[str, str]:
         if linha.startswith("dependencies:"):
             dentro = True
             continue
-        m = re.match(r"^  - ([A-Za-z0-9_.\-]+)(.*)$", linha)
+        # Os pacotes do conda ("  - nome") e os que só o pip tem, na seção pip: ("      - nome").
+        m = re.match(r"^(?:  |      )- ([A-Za-z0-9_][A-Za-z0-9_.\-]*)([^#]*)", linha)
         if dentro and m:
             resultado[m.group(1).lower()] = m.group(2).strip()
     resultado.pop("python", None)

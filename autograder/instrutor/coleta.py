@@ -9,14 +9,17 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from autograder.instrutor import lms
+
 #: Padrões de nome de arquivo dentro do zip. Grupos: ``aluno`` (obrigatório), ``arquivo``
 #: (obrigatório) e ``data`` (opcional, AAAAMMDD[T]HHMM[SS]), usado para escolher a entrega mais nova.
 PADROES = {
     # aluno__arquivo.ipynb  ou  aluno__20261123T1530__arquivo.ipynb
     # (o nome do aluno pode ter qualquer caractere aqui: os proibidos são recusados com o motivo certo)
     "simples": r"^(?:.*/)?(?P<aluno>[^/]+?)__(?:(?P<data>\d{8}T?\d{4,6})__)?(?P<arquivo>[^/]+)$",
-    # Moodle (baixar todas as entregas): "Nome Sobrenome_12345_assignsubmission_file_/arquivo.ipynb"
-    "moodle": r"^(?:.*/)?[^/]*?_(?P<aluno>\d+)_assignsubmission_file_/?(?P<arquivo>[^/]+)$",
+    # Moodle (baixar todas as entregas): "Nome Sobrenome_12345_assignsubmission_file/arquivo.ipynb"
+    # (Moodle ≥ 4.1), "..._file_/arquivo.ipynb" (3.1–4.0) ou "..._file_arquivo.ipynb" (sem pastas)
+    "moodle": r"^(?:.*/)?[^/]*?_(?P<aluno>\d+)_assignsubmission_file(?:_?/|_)(?P<arquivo>[^/]+)$",
 }
 SEGURO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -128,4 +131,49 @@ def coletar_zip(zip_path: Path, curso: Path, exercicio: str, padrao: str = "simp
             quando = dt.datetime.strptime(mais_nova, "%Y%m%d%H%M%S")
             (pasta / "timestamp.txt").write_text(quando.strftime("%Y-%m-%d %H:%M:%S.000000 UTC"))
             coleta.alunos.append(aluno)
+    return coleta
+
+
+def coletar_ava(zip_path: Path, curso: Path, exercicio: str, formato: str, mapa: Path | None = None) -> Coleta:
+    """Extrai um zip do Moodle ou do Canvas (ou qualquer zip, com a planilha ``mapa`` que diz de quem
+    é cada arquivo) para ``submitted/<aluno>/<exercicio>/``, com o identificador do AVA como aluno, e
+    guarda em ``relatorios/<exercicio>/ava.json`` quem é cada aluno no AVA e o que foi recusado, para a
+    volta das notas. Entre reenvios vale o mais novo (:func:`lms.entradas_do_zip`); os recusados vão
+    com o motivo. As mesmas defesas de :func:`coletar_zip`: nada fora de ``submitted/``, nomes só com
+    ``[A-Za-z0-9._-]``, a pasta do aluno esvaziada antes.
+
+    A data da entrega (``timestamp.txt``) é a do arquivo no zip do Moodle (a do envio); o zip do Canvas
+    não a traz (o atraso vem marcado no nome, ``LATE``), e a entrega fica sem data."""
+    formato = "csv" if mapa else formato
+    entradas, recusadas = lms.entradas_do_zip(zip_path, formato, mapa)
+    coleta = Coleta(recusadas=list(recusadas))
+    origem = lms.Origem(formato)
+    por_aluno: dict[str, list[lms.Entrada]] = {}
+    for e in entradas:
+        if not (SEGURO.match(e.aluno) and SEGURO.match(e.arquivo)):
+            coleta.recusadas.append((e.caminho, "nome de aluno ou de arquivo com caracteres proibidos"))
+            continue
+        por_aluno.setdefault(e.aluno, []).append(e)
+    raiz = (Path(curso) / "submitted").resolve()
+    with zipfile.ZipFile(zip_path) as z:
+        for aluno, lista in sorted(por_aluno.items()):
+            pasta = (raiz / aluno / exercicio).resolve()
+            if raiz not in pasta.parents:
+                coleta.recusadas += [(e.caminho, "caminho fora da pasta de destino") for e in lista]
+                continue
+            if pasta.exists():
+                shutil.rmtree(pasta)
+            pasta.mkdir(parents=True)
+            for e in lista:
+                (pasta / e.arquivo).write_bytes(z.read(e.caminho))
+            if formato != "canvas":
+                mais_nova = max(z.getinfo(e.caminho).date_time for e in lista)
+                (pasta / "timestamp.txt").write_text(dt.datetime(*mais_nova).strftime("%Y-%m-%d %H:%M:%S.000000 UTC"))
+            atrasada = any(e.atrasada for e in lista)
+            if atrasada:
+                coleta.escolhas.append(f"{aluno}: entregue com atraso (LATE no nome do Canvas); corrigida, e a política de atraso é a do AVA")
+            origem.alunos[aluno] = {"nome": lista[0].nome, "atrasada": atrasada, "arquivos": [e.caminho for e in lista]}
+            coleta.alunos.append(aluno)
+    origem.recusadas = [list(r) for r in coleta.recusadas]
+    lms.guardar_origem(curso, exercicio, origem)
     return coleta
