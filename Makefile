@@ -63,8 +63,9 @@ release: instalar
 	@find release -name 'solucao_*.py' -delete
 	$(BIN)/python ferramentas/sumario.py
 
-# Benchmark da correção em lote: sequencial x paralelo, com -j 1, 2 e 4, cada um sem e com o sandbox
-# (N=40 por padrão).
+# Benchmark da correção em lote: nbgrader sequencial x corrigir com -j 1, 2 e 4 (com o sandbox), no chat
+# (1/5 em impasse) e num curso de vários notebooks (o exemplo da documentação do nbgrader), N submissões
+# em cada (N=40 por padrão; make bench N=10 para uma rodada curta).
 N ?= 40
 bench: instalar sandbox
 	$(BIN)/python -m autograder.instrutor.bench --n $(N) --jobs 1 2 4

@@ -435,12 +435,16 @@ def test_entrega_alterada_e_corrigida_de_novo_e_a_nota_substitui_a_antiga(tmp_pa
             return subprocess.CompletedProcess(args, 7, "", "[NbGrader | ERROR] disco cheio")
         return original(args, cwd, timeout)
 
+    def export_falha(curso, destino):  # o export roda no próprio processo do corretor
+        raise OSError("disco cheio")
+
     monkeypatch.setattr(lote, "nbgrader", falha_depois)
+    monkeypatch.setattr(lote, "exportar", export_falha)
     codigo = cli.main([EX, "--curso", str(curso)])
     erros = capsys.readouterr().err
     assert codigo == 1
     assert "nbgrader generate_feedback falhou (código 7): [NbGrader | ERROR] disco cheio" in erros
-    assert "nbgrader export falhou (código 7)" in erros
+    assert "nbgrader export falhou (OSError): disco cheio" in erros
     assert "Falhas depois da correção:" in (curso / "relatorios" / EX / "resumo.txt").read_text()
 
 

@@ -1,14 +1,18 @@
-"""O driver do nbgrader: corrige UMA submissão numa cópia mínima do curso (num processo do pool ou num
-worker do Dask), com o kernel no sandbox, e junta a nota de registro do módulo."""
+"""O driver do nbgrader: corrige UMA submissão num curso mínimo montado do modelo (num processo do pool
+ou num worker do Dask), com o kernel no sandbox, e junta a nota de registro do módulo.
+
+Vale para qualquer curso do nbgrader: a tarefa pode ter vários notebooks, de nomes quaisquer (os do
+gradebook), e arquivos de dados, imagens e módulos auxiliares em ``source/<tarefa>/``; a configuração é
+a do curso (prazos, ``IgnorePattern``, ``ClearSolutions``...).
+"""
 
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import os
+import re
 import shutil
-import tarfile
 import tempfile
 import threading
 import time
@@ -17,7 +21,7 @@ import warnings
 from pathlib import Path
 
 from autograder.instrutor import registro, suspeitas
-from autograder.instrutor.ambiente import nbgrader
+from autograder.instrutor.modelo import Modelo, config_do_modelo, montar, preparar_modelo  # noqa: F401 - API
 from autograder.instrutor.sandbox import Limites, matar, processos_com
 from autograder.instrutor.status import (
     AUSENTE,
@@ -42,38 +46,21 @@ SINAIS_DE_PARTIDA_FALHA = ("Kernel died before replying to kernel_info", "Kernel
 VARIAVEL_MARCA = "CORRIGIR_MARCA"
 
 
-def preparar_modelo(curso: Path, exercicio: str) -> bytes:
-    """Um curso mínimo (configuração, source do exercício e gradebook com ele), empacotado em bytes."""
-    with tempfile.TemporaryDirectory(prefix="modelo-") as tmp:
-        raiz = Path(tmp)
-        shutil.copy(curso / "nbgrader_config.py", raiz / "nbgrader_config.py")
-        shutil.copytree(
-            curso / "source" / exercicio, raiz / "source" / exercicio,
-            ignore=shutil.ignore_patterns("solucao_*.py", "__pycache__", ".ipynb_checkpoints"),
-        )
-        proc = nbgrader(["generate_assignment", exercicio, "--force"], raiz)
-        if proc.returncode != 0:
-            raise RuntimeError(f"nbgrader generate_assignment falhou:\n{proc.stderr[-3000:]}")
-        buffer = io.BytesIO()
-        with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
-            for nome in ("nbgrader_config.py", "source", "gradebook.db"):
-                tar.add(raiz / nome, arcname=nome)
-        return buffer.getvalue()
-
-
 def corrigir_um(
-    modelo: bytes, exercicio: str, aluno: str, arquivos: dict[str, bytes], prazo: float,
+    modelo: Modelo, exercicio: str, aluno: str, arquivos: dict[str, bytes], prazo: float,
     isolar: bool = True, limites: Limites | None = None,
 ) -> dict:
     """Corrige UMA submissão; devolve só dados (também os arquivos corrigidos, em bytes).
 
-    Não precisa de disco compartilhado com quem chamou: serve tanto a um processo local quanto a um
-    worker do Dask noutra máquina. Qualquer falha vira um status daquele aluno, nunca uma exceção.
+    ``arquivos`` são os arquivos da entrega (caminho relativo -> bytes), com o ``timestamp.txt``, se
+    houver. Não precisa de disco compartilhado com quem chamou: serve tanto a um processo local quanto a
+    um worker do Dask noutra máquina. Qualquer falha vira um status daquele aluno, nunca uma exceção.
     """
     inicio = time.monotonic()
     resultado = {
         "aluno": aluno, "status": OK, "nota": 0.0, "maximo": 0.0, "celulas": {}, "corrigidos": {}, "log": "",
         "avisos": [], "modo": ISOLADO if isolar else SEM_ISOLAMENTO, "notebook": {}, "registro": {},
+        "timestamp": None, "atrasos": {},
     }
     limites = limites or Limites(cpu=int(prazo) + 60)
     with tempfile.TemporaryDirectory(prefix=f"corrigir-{aluno}-") as tmp:
@@ -95,63 +82,98 @@ def _tornar_apagavel(pasta: Path) -> None:
             arq.chmod(0o755 if arq.is_dir() else 0o644)
 
 
+def _escrever_entrega(pasta: Path, arquivos: dict[str, bytes]) -> None:
+    pasta.mkdir(parents=True)
+    for nome, conteudo in arquivos.items():
+        destino = (pasta / nome).resolve()
+        if pasta.resolve() not in destino.parents:
+            raise ValueError(f"arquivo da entrega fora da pasta: {nome}")
+        destino.parent.mkdir(parents=True, exist_ok=True)
+        destino.write_bytes(conteudo)
+
+
 def _corrigir_em(
-    tmp: Path, modelo: bytes, exercicio: str, aluno: str, arquivos: dict[str, bytes], prazo: float,
+    tmp: Path, modelo: Modelo, exercicio: str, aluno: str, arquivos: dict[str, bytes], prazo: float,
     isolar: bool, limites: Limites, resultado: dict,
 ) -> str:
     raiz = tmp / "curso"
-    with tarfile.open(fileobj=io.BytesIO(modelo), mode="r:gz") as tar:
-        if hasattr(tarfile, "data_filter"):  # Python 3.12+ e correções de segurança do 3.10/3.11
-            tar.extractall(raiz, filter="data")
-        else:
-            tar.extractall(raiz)  # noqa: S202 - o pacote foi feito por preparar_modelo
     # O gradebook fica fora da árvore do curso, numa pasta de nome aleatório (e, no sandbox, nem existe).
     banco = tmp / uuid.uuid4().hex / "gradebook.db"
     banco.parent.mkdir()
-    shutil.move(raiz / "gradebook.db", banco)
+    montar(modelo, raiz, banco)
     url = f"sqlite:///{banco}"
     pasta = raiz / "submitted" / aluno / exercicio
-    pasta.mkdir(parents=True)
-    for nome, conteudo in arquivos.items():
-        (pasta / nome).write_bytes(conteudo)
-    nome_nb = f"{exercicio}.ipynb"
-    status = conferir_notebook(pasta / nome_nb, resultado)
-    if status is not None:
-        return status
-    fonte = json.loads((raiz / "source" / exercicio / nome_nb).read_text(encoding="utf-8"))
-    submissao = json.loads((pasta / nome_nb).read_text(encoding="utf-8"))
-    faltam = _ids(fonte) - _ids(submissao)
+    _escrever_entrega(pasta, arquivos)
+    entregues = [nb for nb in modelo.notebooks if (pasta / f"{nb}.ipynb").is_file()]
+    if not entregues:
+        esperados = ", ".join(f"{nb}.ipynb" for nb in modelo.notebooks)
+        outros = sorted(nome for nome in arquivos if nome.endswith(".ipynb"))
+        resultado["avisos"].append(f"nenhum notebook da tarefa entregue (esperados: {esperados})"
+                                   + (f"; entregues: {', '.join(outros)}" if outros else ""))
+        return AUSENTE
+    for nb in entregues:
+        status = conferir_notebook(pasta / f"{nb}.ipynb", resultado)
+        if status is not None:
+            resultado["avisos"].append(f"{nb}.ipynb não pode ser corrigido")
+            return status
+    faltam = [f"{nb}.ipynb" for nb in modelo.notebooks if nb not in entregues]
     if faltam:
-        resultado["avisos"].append(f"células do enunciado apagadas pelo aluno: {', '.join(sorted(faltam))}")
+        resultado["avisos"].append(f"notebooks não entregues (valem zero, como no nbgrader): {', '.join(faltam)}")
+    fontes, submissoes = {}, {}
+    for nb in entregues:
+        submissoes[nb] = json.loads((pasta / f"{nb}.ipynb").read_text(encoding="utf-8"))
+        fonte = modelo.fontes.get(f"{nb}.ipynb")
+        fontes[nb] = json.loads(fonte) if fonte else None
+        apagadas = _ids(fontes[nb] or {}) - _ids(submissoes[nb])
+        if apagadas:
+            onde = f" ({nb}.ipynb)" if len(modelo.notebooks) > 1 else ""
+            resultado["avisos"].append(f"células do enunciado apagadas pelo aluno{onde}: {', '.join(sorted(apagadas))}")
     for tentativa in (1, 2):
         status = autograde(raiz, url, exercicio, aluno, prazo, resultado, isolar=isolar, limites=limites)
-        if status is None and tentativa == 1 and kernel_nao_iniciou(resultado["log"]):
-            # Falha da máquina, não do aluno (o notebook nem começou): corrige de novo, uma vez.
-            resultado["avisos"].append("o kernel não iniciou na primeira tentativa; corrigido de novo")
-            continue
+        if status is None and kernel_nao_iniciou(resultado["log"]):
+            if tentativa == 1:
+                # Falha da máquina, não do aluno (o notebook nem começou): corrige de novo, uma vez.
+                resultado["avisos"].append("o kernel não iniciou na primeira tentativa; corrigido de novo")
+                continue
+            resultado["avisos"].append("o kernel não iniciou nem na segunda tentativa: falha da máquina, não do aluno")
+            return ERRO
         break
+    kernel = re.search(r"NoSuchKernel: (.+)|No such kernel named (\S+)", resultado["log"])
+    if status is None and kernel:
+        # O curso pede um kernel que esta máquina não tem: falha da máquina, e não do aluno.
+        nome = (kernel.group(1) or kernel.group(2)).strip()
+        resultado["avisos"].append(f"o kernel {nome!r} que os notebooks da tarefa pedem não está instalado nesta máquina "
+                                   "(jupyter kernelspec list): nenhuma célula rodou")
+        return ERRO
     if status is None and ("DeadKernelError" in resultado["log"] or "Kernel died" in resultado["log"]):
         status = KERNEL
-    ler_notas(url, exercicio, aluno, resultado)
+    ler_notas(url, exercicio, aluno, resultado, modelo.course_id)
     corrigidos = raiz / "autograded" / aluno / exercicio
     if corrigidos.exists():
         for arq in corrigidos.rglob("*"):
-            if arq.is_file() and arq.suffix in (".ipynb", ".txt"):
+            if arq.is_file():
                 resultado["corrigidos"][arq.relative_to(corrigidos).as_posix()] = arq.read_bytes()
-    if status is None and nome_nb not in resultado["corrigidos"]:
+    if status is None and any(f"{nb}.ipynb" not in resultado["corrigidos"] for nb in entregues):
         status = KERNEL if "Kernel" in resultado["log"] else INVALIDO
-    if nome_nb in resultado["corrigidos"]:
-        corrigido = json.loads(resultado["corrigidos"][nome_nb])
-        if limitar_saidas(corrigido):
-            resultado["avisos"].append("saídas longas demais encurtadas no notebook corrigido")
-        resultado["corrigidos"][nome_nb] = json.dumps(corrigido, ensure_ascii=False).encode()
-    else:
-        # Sem notebook corrigido (o kernel morreu ou o prazo acabou), o aluno ainda recebe feedback.
-        corrigido = notebook_de_falha(fonte, submissao, status or KERNEL, prazo)
-        resultado["corrigidos"][nome_nb] = json.dumps(corrigido, ensure_ascii=False).encode()
     resultado["notebook"] = {chave: dados.get("auto_score") for chave, dados in resultado["celulas"].items() if "#" not in chave}
-    registro.aplicar(tmp / "registro", exercicio, fonte, submissao, prazo, isolar, limites, resultado)
-    resultado["avisos"] += suspeitas.procurar(fonte, submissao, corrigido, resultado)
+    for nb in entregues:
+        nome_nb = f"{nb}.ipynb"
+        fonte = fontes[nb] or submissoes[nb]
+        if nome_nb in resultado["corrigidos"]:
+            corrigido = json.loads(resultado["corrigidos"][nome_nb])
+            if limitar_saidas(corrigido):
+                resultado["avisos"].append("saídas longas demais encurtadas no notebook corrigido")
+            resultado["corrigidos"][nome_nb] = json.dumps(corrigido, ensure_ascii=False).encode()
+        else:
+            # Sem notebook corrigido (o kernel morreu ou o prazo acabou), o aluno ainda recebe feedback.
+            corrigido = notebook_de_falha(fonte, submissoes[nb], status or KERNEL, prazo)
+            resultado["corrigidos"][nome_nb] = json.dumps(corrigido, ensure_ascii=False).encode()
+        if fontes[nb] is not None:
+            registro.aplicar(tmp / "registro" / nb, exercicio, fontes[nb], submissoes[nb], prazo, isolar, limites, resultado, notebook=nb)
+        for aviso in suspeitas.procurar(fonte, submissoes[nb], corrigido, resultado):
+            if aviso not in resultado["avisos"]:
+                resultado["avisos"].append(aviso)
+    registro.somar(resultado)
     status = status or OK
     if status == OK and any(aviso.startswith(suspeitas.PREFIXO) for aviso in resultado["avisos"]):
         status = SUSPEITA
@@ -186,11 +208,8 @@ def autograde(
     """
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
-    from traitlets.config import Config
-    from traitlets.config.loader import PyFileConfigLoader
 
-    config = Config()
-    config.merge(PyFileConfigLoader("nbgrader_config.py", path=str(raiz)).load_config())
+    config = config_do_modelo(raiz)
     config.CourseDirectory.root = str(raiz)
     config.CourseDirectory.db_url = url
     soquetes = None
@@ -337,16 +356,18 @@ def notebook_de_falha(fonte: dict, submissao: dict, status: str, prazo: float) -
     return nb
 
 
-def ler_notas(url: str, exercicio: str, aluno: str, resultado: dict) -> None:
+def ler_notas(url: str, exercicio: str, aluno: str, resultado: dict, course_id: str | None = None) -> None:
     from nbgrader.api import Gradebook, MissingEntry
 
-    with Gradebook(url) as gb:
+    with (Gradebook(url) if course_id is None else Gradebook(url, course_id)) as gb:
         try:
             sub = gb.find_submission(exercicio, aluno)
         except MissingEntry:
             return
         resultado["nota"], resultado["maximo"] = float(sub.score), float(sub.max_score)
+        resultado["timestamp"] = sub.timestamp
         for nb in sub.notebooks:
+            resultado["atrasos"][nb.name] = nb.late_submission_penalty
             for g in nb.grades:
                 resultado["celulas"][f"{nb.name}/{g.name}"] = {
                     "auto_score": g.auto_score, "needs_manual_grade": g.needs_manual_grade,

@@ -3,19 +3,25 @@ Dask) e, no processo principal, o único que escreve no gradebook, grava notas, 
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import os
 import sys
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import asdict
 from pathlib import Path
 
 from autograder.instrutor import diario
 from autograder.instrutor.ambiente import ambiente, nbgrader
-from autograder.instrutor.autograde import corrigir_um, preparar_modelo
-from autograder.instrutor.gradebook import garantir_exercicio, guardar
+from autograder.instrutor.autograde import corrigir_um
+from autograder.instrutor.curso import Curso
+from autograder.instrutor.gradebook import guardar, preservar_linhas
+from autograder.instrutor.modelo import NaoCorrigivel, preparar_modelo
 from autograder.instrutor.relatorio import Linha, Turma, relatorio
 from autograder.instrutor.sandbox import Limites, exigir_isolamento
-from autograder.instrutor.status import ISOLADO
+from autograder.instrutor.status import ISOLADO, NAO_CORRIGIDA, NAO_GRAVAR
 
 CAMPOS = ("aluno", "nota", "maximo", "status", "tempo", "avisos")
 
@@ -34,17 +40,16 @@ def corrigir(
 ) -> Turma:
     """Corrige todas as submissões de ``submitted/*/<exercicio>`` que ainda não estão no diário.
 
-    Com ``isolar`` (o padrão), recusa-se a corrigir (:class:`SemIsolamento`) se não houver como pôr
-    cada submissão num sandbox nesta máquina. Com o Dask, o isolamento é conferido em cada worker.
+    ``curso`` é a pasta de qualquer curso do nbgrader: a configuração, o banco de notas e as pastas são
+    os do ``nbgrader_config.py`` dele. Com ``isolar`` (o padrão), recusa-se a corrigir
+    (:class:`SemIsolamento`) se não houver como pôr cada submissão num sandbox nesta máquina. Com o Dask,
+    o isolamento é conferido em cada worker. Quem não pôde ser corrigido (:data:`status.NAO_GRAVAR`)
+    aparece no relatório com o motivo e não muda nada: nem o gradebook, nem o ``grades.csv``, nem o diário.
     """
-    curso = Path(curso).resolve()
-    if isolar and not dask:
-        exigir_isolamento()
-    # O nbgrader chama o executável alembic ao criar um gradebook: o bin deste Python vai no PATH.
-    os.environ["PATH"] = ambiente()["PATH"]
-    garantir_exercicio(curso, exercicio)
-    pastas = sorted(p for p in (curso / "submitted").glob(f"*/{exercicio}") if p.is_dir())
-    arquivo_diario = diario.caminho(curso, exercicio)
+    inicio = time.perf_counter()
+    curso = Curso.carregar(curso)
+    pastas = sorted(Path(p) for p in glob.glob(str(curso.pasta_de("submitted", exercicio, "*"))) if Path(p).is_dir())
+    arquivo_diario = curso.pasta / "relatorios" / exercicio / "diario.jsonl"
     feitos = diario.ler(arquivo_diario)
     pendentes, linhas = [], Turma()
     for pasta in pastas:
@@ -53,31 +58,106 @@ def corrigir(
         if aluno in feitos and feitos[aluno].get("digital") == digital:
             linhas.append(Linha(**{k: feitos[aluno][k] for k in CAMPOS}, modo=feitos[aluno].get("modo", "")))
             continue
-        arquivos = {
-            p.relative_to(pasta).as_posix(): p.read_bytes() for p in pasta.iterdir() if p.is_file() and p.name != "timestamp.txt"
-        }
+        arquivos = {p.relative_to(pasta).as_posix(): p.read_bytes() for p in sorted(pasta.rglob("*")) if p.is_file()}
         carimbo = (pasta / "timestamp.txt").read_text().strip() if (pasta / "timestamp.txt").exists() else None
         pendentes.append((aluno, digital, arquivos, carimbo))
-    print(f"{len(pastas)} submissões de {exercicio}: {len(linhas)} já corrigidas, {len(pendentes)} a corrigir.", file=saida, flush=True)
-    if pendentes:
-        modelo = preparar_modelo(curso, exercicio)
-        for r, (_aluno, digital, _arquivos, carimbo) in _executar(modelo, exercicio, pendentes, jobs, prazo, dask, isolar, limites):
-            guardar(curso, exercicio, r, carimbo)
-            linha = Linha(r["aluno"], r["nota"], r["maximo"], r["status"], round(r["tempo"], 2), r["avisos"], r.get("modo", ""))
-            # Por último: só o que está no gradebook entra no diário.
-            diario.acrescentar(arquivo_diario, {**asdict(linha), "digital": digital})
-            linhas.append(linha)
-            print(f"[{len(linhas)}/{len(pastas)}] {linha.aluno}: {linha.nota:g}/{linha.maximo:g} {linha.status} ({linha.tempo:.1f} s)",
-                  file=saida, flush=True)
-    if feedback and linhas:
-        proc = nbgrader(["generate_feedback", exercicio, "--force"], curso, timeout=1800)
-        if proc.returncode != 0:
-            linhas.falhas.append(f"nbgrader generate_feedback falhou (código {proc.returncode}): {_ultima_linha(proc)}")
-    proc = nbgrader(["export", "--to", str(curso / "grades.csv")], curso, timeout=600)
-    if proc.returncode != 0:
-        linhas.falhas.append(f"nbgrader export falhou (código {proc.returncode}): {_ultima_linha(proc)}")
-    relatorio(curso, exercicio, linhas, saida, linhas.falhas)
+    # O nbgrader chama o executável alembic ao criar um gradebook: o bin deste Python vai no PATH.
+    os.environ["PATH"] = ambiente()["PATH"]
+    with contextlib.ExitStack() as pilha:
+        pool = None
+        if pendentes and not dask:
+            # Os processos do pool começam a importar o nbgrader enquanto o sandbox é conferido e o
+            # modelo é preparado (nada disso escreve no curso).
+            pool = pilha.enter_context(_pool(min(jobs or jobs_padrao(), len(pendentes))))
+        if isolar and not dask:
+            exigir_isolamento()
+        diario.caminho(curso.pasta, exercicio)
+        print(f"{len(pastas)} submissões de {exercicio}: {len(linhas)} já corrigidas, {len(pendentes)} a corrigir.",
+              file=saida, flush=True)
+        nao_gravados: set[str] = set()
+        modelo = None
+        if pendentes:
+            try:
+                modelo = preparar_modelo(curso, exercicio)
+            except NaoCorrigivel as erro:
+                for aluno, _digital, _arquivos, _carimbo in pendentes:
+                    linhas.append(Linha(aluno, 0.0, 0.0, NAO_CORRIGIDA, 0.0, [str(erro)], ""))
+                    nao_gravados.add(aluno)
+                linhas.falhas.append(f"a tarefa {exercicio} não pôde ser corrigida: {erro}")
+                print(f"A tarefa {exercicio} não pode ser corrigida: {erro}. Nenhuma nota foi alterada.", file=saida, flush=True)
+            if modelo is not None:
+                # O matplotlib do relatório é importado enquanto as correções rodam (o processo principal só espera).
+                threading.Thread(target=_importar_matplotlib, daemon=True).start()
+                print(f"Modelo pronto em {time.perf_counter() - inicio:.1f} s ({len(modelo.notebooks)} notebook(s): "
+                      f"{', '.join(modelo.notebooks)}).", file=saida, flush=True)
+                for r, (_aluno, digital, _arquivos, carimbo) in _executar(modelo, exercicio, pendentes, jobs, prazo, dask, isolar, limites, pool):
+                    linha = Linha(r["aluno"], r["nota"], r["maximo"], r["status"], round(r["tempo"], 2), r["avisos"], r.get("modo", ""))
+                    if r["status"] in NAO_GRAVAR:
+                        nao_gravados.add(r["aluno"])
+                    else:
+                        guardar(curso, exercicio, r, carimbo)
+                        # Por último: só o que está no gradebook entra no diário.
+                        diario.acrescentar(arquivo_diario, {**asdict(linha), "digital": digital})
+                    linhas.append(linha)
+                    nota = f"{linha.nota:g}/{linha.maximo:g}" if r["status"] not in NAO_GRAVAR else "nota não alterada"
+                    print(f"[{len(linhas)}/{len(pastas)}] {linha.aluno}: {nota} {linha.status} ({linha.tempo:.1f} s)",
+                          file=saida, flush=True)
+    if not pendentes or modelo is not None:
+        # Sem modelo, ninguém foi corrigido: nem o feedback nem o grades.csv mudam.
+        _depois(curso, exercicio, linhas, feedback, nao_gravados)
+    relatorio(curso.pasta, exercicio, linhas, saida, linhas.falhas)
     return linhas
+
+
+def _depois(curso: Curso, exercicio: str, linhas: Turma, feedback: bool, nao_gravados: set[str]) -> None:
+    """O feedback e o ``grades.csv``, ao mesmo tempo (são independentes); as linhas de quem não foi
+    corrigido nesta execução ficam como estavam no ``grades.csv``."""
+    destino = curso.pasta / "grades.csv"
+    antigo = destino.read_text(encoding="utf-8") if destino.exists() else None
+    with ThreadPoolExecutor(2) as fila:
+        fb = None
+        if feedback and any(linha.status not in NAO_GRAVAR for linha in linhas):
+            fb = fila.submit(nbgrader, ["generate_feedback", exercicio, "--force"], curso.pasta, timeout=1800)
+        try:
+            exportar(curso, destino)
+        except Exception as erro:  # noqa: BLE001 - a falha vai para o relatório e para o código de saída
+            linhas.falhas.append(f"nbgrader export falhou ({type(erro).__name__}): {str(erro)[:300]}")
+        if fb is not None and fb.result().returncode != 0:
+            linhas.falhas.append(f"nbgrader generate_feedback falhou (código {fb.result().returncode}): {_ultima_linha(fb.result())}")
+    if antigo is not None and not destino.exists():
+        destino.write_text(antigo, encoding="utf-8")
+    preservar_linhas(antigo, destino, exercicio, nao_gravados)
+
+
+def jobs_padrao() -> int:
+    """Correções ao mesmo tempo por padrão: duas por núcleo. Boa parte de cada correção é espera (a
+    partida do kernel, o impasse que a biblioteca corta em segundos, os prazos), e não CPU: no bench
+    (2 núcleos), -j 4 corrigiu o chat 2,1 vezes mais depressa que -j 2, com as mesmas notas."""
+    return 2 * (os.cpu_count() or 1)
+
+
+def exportar(curso: Curso, destino: Path) -> None:
+    """O ``nbgrader export`` neste processo (o gradebook já está aberto aqui; um processo novo do
+    nbgrader custaria segundos): o plugin de exportação do curso (``ExportApp.plugin_class``, por padrão
+    o CSV), com a configuração dele, no banco do curso."""
+    from nbgrader.plugins import CsvExportPlugin
+    from traitlets.utils.importstring import import_item
+
+    classe = curso.config.ExportApp.get("plugin_class", CsvExportPlugin)
+    if isinstance(classe, str):
+        classe = import_item(classe)
+    plugin = classe(config=curso.config)
+    plugin.to = str(destino)
+    with curso.gradebook() as gb:
+        plugin.export(gb)
+
+
+def _importar_matplotlib() -> None:
+    with contextlib.suppress(Exception):
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot  # noqa: F401
 
 
 def _ultima_linha(proc) -> str:
@@ -99,7 +179,46 @@ def _corrigir_no_worker(modelo, exercicio, aluno, arquivos, prazo, isolar, limit
     return corrigir_um(modelo, exercicio, aluno, arquivos, prazo, isolar, limites)
 
 
-def _executar(modelo, exercicio, pendentes, jobs, prazo, dask, isolar=True, limites=None):
+#: O que o servidor do forkserver importa antes de criar os processos do pool.
+PRELOAD = ["autograder.instrutor.autograde", "nbgrader.apps", "nbgrader.converters.autograde", "autograder.instrutor.kernel_isolado"]
+
+
+def _aquecer() -> int:
+    """No processo do pool, antes da primeira correção: os imports caros (nbgrader, nbconvert, jupyter_client)."""
+    import nbgrader.apps  # noqa: F401
+    import nbgrader.converters.autograde  # noqa: F401
+
+    from autograder.instrutor import kernel_isolado  # noqa: F401
+
+    return os.getpid()
+
+
+@contextlib.contextmanager
+def _pool(n: int):
+    """Um pool de ``n`` processos limpos (forkserver, ou spawn onde não há), já com o nbgrader importado."""
+    import multiprocessing
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        # Um servidor importa o nbgrader uma vez, e cada processo do pool nasce dele por fork, já com
+        # tudo importado (com spawn, cada um importava de novo: ~5 s de CPU por processo). Se o servidor
+        # deste processo já existia (sem estes módulos), os processos importam na primeira tarefa.
+        contexto = multiprocessing.get_context("forkserver")
+        contexto.set_forkserver_preload(PRELOAD)
+    else:
+        contexto = multiprocessing.get_context("spawn")  # Windows: processos novos
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=contexto)
+    # Iniciar os processos espera o servidor importar tudo: numa thread, para que quem chamou siga
+    # (conferir o sandbox, preparar o modelo) enquanto isso.
+    partida = threading.Thread(target=lambda: [pool.submit(_aquecer) for _ in range(n)], daemon=True)
+    partida.start()
+    try:
+        yield pool
+    finally:
+        partida.join()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _executar(modelo, exercicio, pendentes, jobs, prazo, dask, isolar=True, limites=None, pool=None):
     """Gera (resultado, pendente) à medida que as correções terminam, em processos locais ou no Dask."""
     if dask:
         from distributed import Client, as_completed
@@ -114,10 +233,9 @@ def _executar(modelo, exercicio, pendentes, jobs, prazo, dask, isolar=True, limi
             for futuro in as_completed(futuros):
                 yield futuro.result(), futuros[futuro]
         return
-    import multiprocessing
-
-    contexto = multiprocessing.get_context("spawn")  # workers limpos, iguais em Linux, macOS e Windows
-    with ProcessPoolExecutor(max_workers=jobs or os.cpu_count() or 1, mp_context=contexto) as pool:
+    with contextlib.ExitStack() as pilha:
+        if pool is None:
+            pool = pilha.enter_context(_pool(min(jobs or jobs_padrao(), len(pendentes))))
         futuros = {
             pool.submit(corrigir_um, modelo, exercicio, a, arqs, prazo, isolar, limites): (a, d, arqs, c)
             for a, d, arqs, c in pendentes

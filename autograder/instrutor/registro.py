@@ -9,6 +9,14 @@ executores da biblioteca, cada um iniciado dentro do sandbox pela variável ``AU
 
 Por célula vale o MENOR entre o notebook e o registro; quando o notebook dá mais, a submissão vai
 para a lista do olhar humano.
+
+**Quando vale.** A nota de registro só existe para notebooks escritos para ela: o enunciado (o source)
+tem uma célula de solução que começa com ``%%writefile <módulo>.py`` e as células de teste usam a
+biblioteca ``autograder`` (que roda o código do aluno nos executores). Num curso qualquer do nbgrader —
+testes que usam variáveis do notebook, sem módulo —, rodar as células de teste fora do notebook só
+tiraria pontos de quem acertou; ali a nota de registro é DISPENSADA (a decisão é pelo source, e não
+pela submissão: o aluno não escapa dela apagando a célula), vale a nota do ``nbgrader autograde``, e a
+coluna "modo" do relatório diz ``sem nota de registro``.
 """
 
 from __future__ import annotations
@@ -31,6 +39,9 @@ from autograder.instrutor.sinteticas import texto
 MOTIVO_NOTEBOOK_A_MAIS = "as células do notebook deram mais pontos que o módulo: código a mais no notebook?"
 #: Modos da nota de registro (aparecem nos avisos quando não é o normal).
 CONFIAVEL, NO_SANDBOX = "processo confiável fora do sandbox", "processo das células no sandbox (biblioteca sem AUTOGRADER_EXECUTOR)"
+#: O que a coluna "modo" ganha quando a nota de registro não se aplica ao notebook (veja o módulo).
+DISPENSADA = "sem nota de registro"
+USA_BIBLIOTECA = re.compile(r"^\s*(from\s+autograder[\s.]|import\s+autograder\b)", re.MULTILINE)
 MARCADOR_OCULTOS = re.compile(r"^\s*### (BEGIN|END) HIDDEN TESTS\s*$")
 WRITEFILE = re.compile(r"\A\s*%%writefile\s+(?P<nome>\S+\.py)\s*\n")
 
@@ -49,6 +60,16 @@ def celulas_de_teste(fonte: dict) -> list[dict]:
             codigo = "\n".join(linha for linha in texto(celula).splitlines() if not MARCADOR_OCULTOS.match(linha))
             celulas.append({"id": meta["grade_id"], "pontos": float(meta.get("points", 0)), "codigo": codigo})
     return celulas
+
+
+def aplicavel(fonte: dict) -> bool:
+    """O notebook do enunciado foi escrito para a nota de registro (módulo por ``%%writefile`` e testes
+    com a biblioteca ``autograder``)?"""
+    tem_modulo = any(
+        c.get("cell_type") == "code" and c.get("metadata", {}).get("nbgrader", {}).get("solution") and WRITEFILE.match(texto(c))
+        for c in fonte.get("cells", [])
+    )
+    return tem_modulo and any(USA_BIBLIOTECA.search(c["codigo"]) for c in celulas_de_teste(fonte))
 
 
 def modulo_da_submissao(fonte: dict, submissao: dict) -> tuple[str, str] | str:
@@ -173,13 +194,22 @@ def _ler_resposta(resposta: Path | None, saida: str) -> dict:
 
 def aplicar(
     pasta: Path, exercicio: str, fonte: dict, submissao: dict, prazo: float, isolar: bool, limites: Limites, resultado: dict,
+    notebook: str | None = None,
 ) -> None:
-    """Calcula a nota de registro e põe em ``resultado["celulas"]`` o menor dos dois, célula a célula.
+    """Calcula a nota de registro do ``notebook`` (por padrão, o de nome igual ao da tarefa) e põe em
+    ``resultado["celulas"]`` o menor dos dois, célula a célula; recalcula a nota total.
 
     Só as células em que o notebook deu pontos rodam de novo (as outras já valem zero pelo mínimo).
+    Num notebook que não foi escrito para a nota de registro (:func:`aplicavel`), ela é dispensada.
     """
+    notebook = notebook or exercicio
     celulas = celulas_de_teste(fonte)
-    notas_nb = {c["id"]: resultado["notebook"].get(f"{exercicio}/{c['id']}") for c in celulas}
+    if not aplicavel(fonte):
+        if DISPENSADA not in resultado.get("modo", ""):
+            resultado["modo"] = f"{resultado.get('modo', '')}, {DISPENSADA}".lstrip(", ")
+        somar(resultado)
+        return
+    notas_nb = {c["id"]: resultado["notebook"].get(f"{notebook}/{c['id']}") for c in celulas}
     if not resultado.get("maximo"):
         resultado["maximo"] = sum(c["pontos"] for c in celulas)
     pendentes = [c for c in celulas if (notas_nb.get(c["id"]) or 0) > 0]
@@ -193,12 +223,12 @@ def aplicar(
         nome, codigo = modulo
         feito = rodar_celulas(pasta, nome, codigo, pendentes, prazo, isolar, limites)
         registro.update(feito["celulas"])
-        if feito["modo"] != CONFIAVEL:
+        if feito["modo"] != CONFIAVEL and "registro no sandbox" not in resultado.get("modo", ""):
             resultado["modo"] = f"{resultado.get('modo', '')}, registro no sandbox".lstrip(", ")
-    resultado["registro"] = {cid: dados["pontos"] for cid, dados in registro.items()}
+    resultado.setdefault("registro", {}).update({cid: dados["pontos"] for cid, dados in registro.items()})
     discordantes = []
     for c in celulas:
-        chave = f"{exercicio}/{c['id']}"
+        chave = f"{notebook}/{c['id']}"
         nb = notas_nb.get(c["id"])
         if nb is None:
             continue
@@ -209,6 +239,11 @@ def aplicar(
         resultado["celulas"].setdefault(chave, {})["auto_score"] = menor
     if discordantes:
         resultado["avisos"].append(f"{MOTIVO_NOTEBOOK_A_MAIS} Células: {'; '.join(discordantes)}")
+    somar(resultado)
+
+
+def somar(resultado: dict) -> None:
+    """A nota total: a soma das notas por célula (depois do mínimo com o registro)."""
     resultado["nota"] = float(sum(
         dados.get("auto_score") or 0 for chave, dados in resultado["celulas"].items() if "#" not in chave
     ))

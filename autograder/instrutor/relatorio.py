@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.instrutor.status import OK
+from autograder.instrutor.status import NAO_GRAVAR, OK
 
 
 @dataclass
@@ -43,9 +43,9 @@ def relatorio(curso: Path, exercicio: str, linhas: list[Linha], saida=sys.stdout
     largura = max([len(linha.aluno) for linha in linhas] + [5])
     texto = [f"{'aluno':<{largura}}  {'nota':>9}  {'status':<20}  {'tempo':>8}  modo", "-" * (largura + 66)]
     for linha in sorted(linhas, key=lambda x: x.aluno):
-        texto.append(
-            f"{linha.aluno:<{largura}}  {linha.nota:>4g}/{linha.maximo:<4g}  {linha.status:<20}  {linha.tempo:6.1f} s  {linha.modo}"
-        )
+        # Quem não foi corrigido não tem nota nesta correção (a antiga, se houver, ficou no gradebook).
+        nota = f"{'—':>4} {'':<4}" if linha.status in NAO_GRAVAR else f"{linha.nota:>4g}/{linha.maximo:<4g}"
+        texto.append(f"{linha.aluno:<{largura}}  {nota}  {linha.status:<20}  {linha.tempo:6.1f} s  {linha.modo}")
     lentas = sorted(linhas, key=lambda x: -x.tempo)[:5]
     texto += ["", "Mais lentas: " + ", ".join(f"{x.aluno} ({x.tempo:.1f} s)" for x in lentas)]
     olhar = [x for x in linhas if x.status != OK or x.avisos]
@@ -57,9 +57,10 @@ def relatorio(curso: Path, exercicio: str, linhas: list[Linha], saida=sys.stdout
     (pasta / "resumo.txt").write_text("\n".join(texto) + "\n", encoding="utf-8")
     print("\n".join(texto), file=saida, flush=True)
     fig, ax = plt.subplots(figsize=(7, 3.5))
-    maximo = max([x.maximo for x in linhas] + [1])
-    ax.hist([x.nota for x in linhas], bins=[i - 0.5 for i in range(int(maximo) + 2)], edgecolor="black")
-    ax.set(title=f"Notas de {exercicio} ({len(linhas)} submissões)", xlabel="nota", ylabel="alunos")
+    corrigidas = [x for x in linhas if x.status not in NAO_GRAVAR]
+    maximo = max([x.maximo for x in corrigidas] + [1])
+    ax.hist([x.nota for x in corrigidas], bins=[i - 0.5 for i in range(int(maximo) + 2)], edgecolor="black")
+    ax.set(title=f"Notas de {exercicio} ({len(corrigidas)} submissões corrigidas)", xlabel="nota", ylabel="alunos")
     fig.tight_layout()
     png = pasta / "histograma.png"
     fig.savefig(png, dpi=100)

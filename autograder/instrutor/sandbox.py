@@ -262,7 +262,9 @@ def motivo_indisponivel() -> str | None:
         caixa = Sandbox(Path(tmp))
         try:
             proc = subprocess.run(
-                [*caixa.prefixo(), sys.executable, "-c", "import autograder, ipykernel; print('ok')"],
+                # Barato: o pacote importa, e o ipykernel (do kernel) está à vista, sem importá-lo.
+                [*caixa.prefixo(), sys.executable, "-c",
+                 "import importlib.util, autograder; assert importlib.util.find_spec('ipykernel'); print('ok')"],
                 capture_output=True, text=True, timeout=120, cwd=tmp,
             )
         except (OSError, subprocess.TimeoutExpired) as erro:
