@@ -267,7 +267,11 @@ def iniciar(pasta: Path, vigiado: int) -> None:
     except FileExistsError:
         return
     os.close(descritor)
-    env = {k: v for k, v in os.environ.items() if k != "PROCESSOS_MARCA_TESTE"}
+    # Sem as marcas do teste e da sessão: a vigilância de órfãos (tests/apoio.py) tomaria os processos
+    # da turma, nascidos durante algum teste, por vazamento daquele teste e os mataria.
+    from apoio import VARIAVEL_MARCA, VARIAVEL_MARCA_SESSAO
+
+    env = {k: v for k, v in os.environ.items() if k not in (VARIAVEL_MARCA, VARIAVEL_MARCA_SESSAO)}
     with open(pasta / "log.txt", "wb") as log:
         subprocess.run(
             ["setsid", "-f", sys.executable, str(Path(__file__).resolve()), str(pasta), str(vigiado)],
