@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import signal
 import sys
 
 import pytest
@@ -17,10 +18,18 @@ pexpect = pytest.importorskip("pexpect")
 PRAZO = 60
 
 
+def _como_num_terminal_novo() -> None:
+    """No filho, antes do exec: Ctrl+C com o efeito de um terminal novo. Um sinal ignorado ou bloqueado
+    passa pelo exec; se algo no processo do pytest (uma biblioteca, outro teste do mesmo processo do
+    xdist) deixou o SIGINT assim, o servidor nunca receberia o Ctrl+C (visto duas vezes na suíte)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def _terminal(pasta, *args):
     tela = io.StringIO()
     filho = pexpect.spawn(sys.executable, ["solucao_ex06.py", *args], cwd=str(pasta), encoding="utf-8",
-                          timeout=PRAZO, dimensions=(40, 120))
+                          timeout=PRAZO, dimensions=(40, 120), preexec_fn=_como_num_terminal_novo)
     filho.logfile_read = tela
     return filho, tela
 
