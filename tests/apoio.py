@@ -270,3 +270,25 @@ def _esperar_restantes(
         time.sleep(0.2)
         restantes = vivos(restantes)
     return restantes
+
+
+def pasta_da_execucao(tmp_path_factory) -> Path:
+    """A pasta desta execução comum a todos os processos do xdist (pytest-N/)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def travar_arquivo(arquivo, fim: float, mensagem: str) -> None:
+    """Trava exclusiva (flock) em ``arquivo``, esperando outro processo do xdist até o instante ``fim``
+    (monotonic); depois dele, TimeoutError com ``mensagem``."""
+    import fcntl
+
+    while True:
+        try:
+            fcntl.flock(arquivo, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > fim:
+                raise TimeoutError(mensagem) from None
+            time.sleep(0.5)
+

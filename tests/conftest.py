@@ -20,7 +20,7 @@ import multiprocessing  # noqa: E402
 import multiprocessing.forkserver  # noqa: E402
 import multiprocessing.resource_tracker  # noqa: E402
 
-from apoio import RAIZ, marcar_sessao, vigiar_processos  # noqa: E402
+from apoio import RAIZ, marcar_sessao, pasta_da_execucao, travar_arquivo, vigiar_processos  # noqa: E402
 from livro_apoio import construir_livro  # noqa: E402
 
 # O servidor do forkserver e o rastreador de recursos são ajudantes do próprio pytest, criados uma
@@ -62,12 +62,11 @@ def livro(tmp_path_factory) -> Path:
     if pronto:
         return Path(pronto)
     fim = time.monotonic() + PRAZO_LIVRO
-    base = tmp_path_factory.getbasetemp()
-    comum = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # pytest-N/ é desta execução
+    comum = pasta_da_execucao(tmp_path_factory)
     saida = comum / "livro-comum"
     feito, falhou = saida / "construido", saida / "falhou"
     with open(comum / "livro.trava", "w") as trava:
-        _travar(trava, fim)
+        travar_arquivo(trava, fim, f"a trava do livro não foi liberada em {PRAZO_LIVRO} s")
         try:
             if falhou.exists():  # outro processo já tentou e falhou: não tenta de novo
                 pytest.fail(falhou.read_text(encoding="utf-8"), pytrace=False)
@@ -91,30 +90,13 @@ def livro(tmp_path_factory) -> Path:
     return saida / "_build" / "html"
 
 
-def _travar(arquivo, fim: float) -> None:
-    while True:
-        try:
-            fcntl.flock(arquivo, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() > fim:
-                raise TimeoutError(f"a trava do livro não foi liberada em {PRAZO_LIVRO} s") from None
-            time.sleep(0.5)
-
-
 #: Prazo próprio da turma corrigida em segundo plano (tests/turma_apoio.py): esperar por ela.
 PRAZO_TURMA = 2400
 
 
-def _pasta_comum(tmp_path_factory) -> Path:
-    """A pasta desta execução comum a todos os processos do xdist (pytest-N/)."""
-    base = tmp_path_factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-
-
 def _pasta_da_turma(tmp_path_factory) -> Path:
     pronta = os.environ.get("PROCESSOS_TURMA_PRONTA")  # uma turma já corrigida (para depurar os testes)
-    return Path(pronta) if pronta else _pasta_comum(tmp_path_factory) / "turma-comum"
+    return Path(pronta) if pronta else pasta_da_execucao(tmp_path_factory) / "turma-comum"
 
 
 def _pytest_principal() -> int:

@@ -19,11 +19,9 @@ pela API que o formgrader usa, com a configuração que o próprio nbgrader carr
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import io
 import json
-import os
 import re
 import shutil
 import sqlite3
@@ -35,7 +33,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from apoio import RAIZ
+from apoio import RAIZ, pasta_da_execucao, travar_arquivo
 from nbgrader.api import Gradebook
 from nbgrader_apoio import ambiente
 
@@ -253,20 +251,11 @@ def _corrigir_os_cursos(base: Path) -> dict:
 def cursos(tmp_path_factory) -> dict:
     """Os cursos, cada um corrigido pelo nbgrader puro (uma cópia) e pelo corrigir (outra): uma vez por
     execução, mesmo com vários processos do xdist (os outros esperam a trava e leem o resultado)."""
-    base = tmp_path_factory.getbasetemp()
-    comum = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "cursos-nbgrader"
+    comum = pasta_da_execucao(tmp_path_factory) / "cursos-nbgrader"
     comum.mkdir(exist_ok=True)
     feito = comum / "resultados.json"
     with open(comum.with_suffix(".trava"), "w") as trava:
-        fim = time.monotonic() + 1500
-        while True:
-            try:
-                fcntl.flock(trava, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > fim:
-                    raise TimeoutError("a trava dos cursos não foi liberada em 1500 s") from None
-                time.sleep(0.5)
+        travar_arquivo(trava, time.monotonic() + 1500, "a trava dos cursos não foi liberada em 1500 s")
         if not feito.exists():
             feito.write_text(json.dumps(_corrigir_os_cursos(comum)), encoding="utf-8")
     dados = json.loads(feito.read_text(encoding="utf-8"))
