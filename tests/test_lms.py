@@ -272,7 +272,7 @@ def test_devolver_ao_moodle_so_quem_foi_corrigido_vai_e_o_moodle_le(tmp_path):
     lidas = ler_planilha_moodle(pasta / "notas_moodle.csv", participantes)
     # Quem não foi corrigido (inválido, suspeito, sem correção) nem aparece: nada muda no Moodle.
     assert {p: d["nota"] for p, d in lidas.items()} == {"123456": 6.5, "345678": 3.0}
-    assert "6.5 de 7" in lidas["123456"]["comentario"]
+    assert "6,5 de 7" in lidas["123456"]["comentario"]  # o comentário é texto em português
     assert dict(dev.em_branco) == {
         "234567": "notebook inválido: o notebook entregue não pôde ser lido",
         "456789": "tentativa bloqueada: o código tentou algo que o isolamento bloqueou: confira antes de lançar a nota",
