@@ -6,8 +6,9 @@ documentação do Moodle e do Canvas descreve os passos na interface, não os no
 
 Entrada (o zip que o AVA baixa):
 
-- **Moodle** ("Baixar todas as entregas"): uma pasta por participante. O prefixo é
-  ``Nome Sobrenome_123456`` (o nome com ``_`` trocado por espaço e o identificador do participante
+- **Moodle** ("Baixar todas as entregas"): uma pasta por participante (numa tarefa em grupo, uma
+  por grupo, ``Nome do grupo_IDDOGRUPO_assignsubmission_file``: :func:`_reconhecer_com_planilha`).
+  O prefixo é ``Nome Sobrenome_123456`` (o nome com ``_`` trocado por espaço e o identificador do participante
   na tarefa, o mesmo da planilha de notas) seguido de ``_assignsubmission_file`` (Moodle ≥ 4.1,
   ``mod/assign/classes/downloader.php``, ``get_student_prefix`` e ``load_submissionplugin_filelist``),
   ``_assignsubmission_file_`` (3.1–4.0, ``mod/assign/locallib.php``, ``download_submissions``) ou,
@@ -18,12 +19,14 @@ Entrada (o zip que o AVA baixa):
   arquivo e o nome de exibição). O nome de exibição ganha ``-1``, ``-2``... quando o aluno reenviou um
   arquivo com o mesmo nome; com a correção anônima ligada, o id vira ``anon_XXXXX`` — o livro de
   notas não o reconhece, e a entrada é recusada com o motivo;
-- **planilha**: um CSV com as colunas ``arquivo`` (o caminho dentro do zip) e ``aluno``.
+- **planilha**: um CSV com as colunas ``arquivo`` (o caminho dentro do zip) e ``aluno``; ou a planilha
+  de notas que o Moodle baixa (em inglês ou em português, :func:`ler_planilha_moodle`), que diz o
+  idioma da volta e quem é de cada grupo.
 
 Saída:
 
-- Moodle: a "planilha de notas para avaliação offline" (cabeçalho de ``CABECALHO_MOODLE``), que a
-  tarefa importa em "Carregar planilha de notas"; e o zip de "Carregar vários arquivos de feedback em
+- Moodle: a "planilha de notas para avaliação offline" (:func:`cabecalho_moodle`, no idioma de quem a
+  importa), que a tarefa importa em "Carregar planilha de notas"; e o zip de "Carregar vários arquivos de feedback em
   um zip" (uma pasta ``Nome_ID_assignsubmission_file_`` por participante);
 - Canvas: o CSV do livro de notas (``CABECALHO_CANVAS`` e uma coluna ``Tarefa (ID_DA_TAREFA)``), que o
   Canvas importa em "Notas → Importar".
