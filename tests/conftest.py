@@ -119,6 +119,39 @@ def turma(tmp_path_factory) -> dict:
         pytest.fail(str(erro), pytrace=False)
 
 
+#: Os testes de mais relógio na suíte (medidos com TESTES_CPU e ferramentas/cpu_da_suite.py), do mais
+#: longo para o menos: vão para o começo da fila. Um trecho do nodeid basta.
+DEMORADOS = (
+    "test_ambiente.py::test_venv_pela_metade_ou_quebrado_e_refeito",
+    "test_isolamento.py::test_bench_mede_com_e_sem_sandbox",
+    "test_cursos.py::test_notas_por_celula_e_saidas_iguais_as_do_nbgrader_puro",
+    "test_trapacas.py::test_a_solucao_correta_no_sandbox",
+    "test_trapacas.py::test_cada_trapaca_tem_a_nota_exata",
+    "test_navegador.py::test_livro_cada_pagina_carrega",
+    "test_corrigir.py::test_retomar_depois_de_matar_no_meio",
+    "test_ambiente.py::test_venv_de_outro_python_e_refeito",
+    "test_corrigir.py::test_entradas_ruins_tem_status_proprio",
+    "test_ex06_terminal.py",
+    "test_corrigir.py",
+    "test_lms_corrigir.py",
+    "test_edicao_aluno.py",
+    "test_cursos.py",
+    "test_corpus_repeticao.py",
+    "test_corpus.py::test_nota_exata_por_celula",
+)
+
+
+def _ordem_na_fila(item) -> tuple[int, int]:
+    """A chave de ordenação estável da fila: demorados primeiro, na ordem de ``DEMORADOS``; depois o
+    resto, na ordem da coleta; os que pedem a turma por último."""
+    if "turma" in item.fixturenames:
+        return (2, 0)
+    for posicao, trecho in enumerate(DEMORADOS):
+        if trecho in item.nodeid:
+            return (0, posicao)
+    return (1, 0)
+
+
 def pytest_collection_modifyitems(config, items):
     """O limite do pytest-timeout conta também a preparação dos fixtures: o teste que pede o livro
     ou a turma (direto ou por outro fixture) ganha ``PRAZO_LIVRO``/``PRAZO_TURMA`` a mais, e só ele.
@@ -137,8 +170,10 @@ def pytest_collection_modifyitems(config, items):
         atual = float(marca.kwargs.get("timeout", marca.args[0] if marca.args else padrao)) if marca else padrao
         if atual > 0:
             item.add_marker(pytest.mark.timeout(atual + extra), append=False)
-    # Os testes da turma por último: até lá ela foi corrigida em segundo plano, enquanto os outros rodavam.
-    items[:] = [i for i in items if "turma" not in i.fixturenames] + [i for i in items if "turma" in i.fixturenames]
+    # Os mais demorados primeiro (o xdist distribui na ordem da fila: um teste longo que sai no fim
+    # deixaria os outros processos parados esperando por ele) e os testes da turma por último: até lá
+    # ela foi corrigida em segundo plano, enquanto os outros rodavam.
+    items[:] = sorted(items, key=_ordem_na_fila)
     if pede_turma and not config.option.collectonly and not os.environ.get("PROCESSOS_TURMA_PRONTA"):
         import turma_apoio
 

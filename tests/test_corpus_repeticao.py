@@ -1,6 +1,10 @@
 """As submissões do corpus mais sensíveis a corrida, ordem e tempo tiram a MESMA nota em cada
 correção, também com os dois núcleos ocupados. Na suíte, duas repetições; CORPUS_REPETICOES=20 para
-a conferência completa."""
+a conferência completa.
+
+Os testes daqui formam um grupo do xdist (``make teste`` usa ``--dist loadgroup``): rodam um depois do
+outro no mesmo processo, e a carga extra (um processo em laço por núcleo) é só a de um deles de cada
+vez — sem o grupo, seis processos do pytest podiam somar doze laços, e a suíte inteira ficava lenta."""
 
 from __future__ import annotations
 
@@ -40,8 +44,8 @@ CASOS = [
 
 @pytest.fixture
 def nucleos_ocupados():
-    """Dois processos em laço (um por núcleo) durante o teste; encerrados no fim, pelo pid."""
-    ocupados = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
+    """Um processo em laço por núcleo durante o teste; encerrados no fim, pelo pid."""
+    ocupados = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(os.cpu_count() or 2)]
     try:
         yield
     finally:
@@ -51,6 +55,7 @@ def nucleos_ocupados():
 
 
 @pytest.mark.lento
+@pytest.mark.xdist_group("nucleos_ocupados")
 @pytest.mark.parametrize(("exercicio", "nome", "metodo"), CASOS, ids=[f"{e}-{n}-{m}" for e, n, m in CASOS])
 def test_mesma_nota_em_cada_repeticao_sob_carga(exercicio, nome, metodo, nucleos_ocupados):
     sub = submissoes(exercicio)[nome]
