@@ -496,6 +496,20 @@ def test_grupo_no_moodle_ate_4_0_e_zip_de_grupo_sem_planilha(tmp_path, capsys):
                                        "Grupo A-Bia Souza_12_assignsubmission_file_/ex01.ipynb"])
     entradas, recusadas = lms.entradas_do_zip(z, "moodle", planilha=lms.ler_planilha_moodle(planilha))
     assert [(e.aluno, e.nome) for e in entradas] == [("11", "Ana Silva"), ("12", "Bia Souza")] and not recusadas
+    # O zip baixado com o Moodle em inglês ("Default group") e a planilha em português; dois grupos
+    # com o mesmo nome são recusados (a planilha não diz quem é de qual).
+    planilha = _planilha_baixada(tmp_path / "notas2.csv", CABECALHO_PT_BR_GRUPOS, [
+        _linha_pt("11", "Ana Silva", "Grupo A"), _linha_pt("12", "Bia Souza", "Grupo padrão"),
+        _linha_pt("13", "Caio Costa", "Grupo B"), _linha_pt("14", "Davi Lima", "Grupo B")])
+    z = _zip(tmp_path / "mistura.zip", ["Grupo A_42_assignsubmission_file/ex01.ipynb",
+                                        "Default group_assignsubmission_file/ex01.ipynb",
+                                        "Grupo B_43_assignsubmission_file/ex01.ipynb",
+                                        "Grupo B_44_assignsubmission_file/ex01.ipynb"])
+    entradas, recusadas = lms.entradas_do_zip(z, "moodle", planilha=lms.ler_planilha_moodle(planilha))
+    assert [(e.aluno, e.nome) for e in entradas] == [("grupo0", "Grupo padrão"), ("grupo42", "Grupo A")]
+    assert dict(recusadas) == {f"Grupo B_{n}_assignsubmission_file/ex01.ipynb": (
+        "há 2 grupos chamados 'Grupo B' no zip (grupo43, grupo44) e a planilha de notas não diz quem é de qual: "
+        "renomeie-os no Moodle") for n in (43, 44)}
     z = _zip(tmp_path / "grupos.zip", ["Grupo A_42_assignsubmission_file/ex01.ipynb",
                                        "Default group_assignsubmission_file/ex01.ipynb"])
     with pytest.raises(lms.FormatoInvalido, match="tarefa em grupo do Moodle .*'Default group_assignsubmission_file'.*--mapa"):

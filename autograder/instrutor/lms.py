@@ -306,13 +306,19 @@ def _reconhecer_com_planilha(caminho: str, planilha: PlanilhaMoodle) -> tuple[En
     if planilha.grupos:
         m = _MOODLE_GRUPO.match(normal)
         if m:
-            grupos = {g for g in (d["grupo"] for d in planilha.participantes.values()) if g}
-            por_pasta = {_nome_de_pasta(g): g for g in grupos}
-            grupo = por_pasta.get(m["grupo"].strip())
             padrao = IDIOMAS_MOODLE[planilha.idioma]["defaultteam"]
-            if grupo is not None and (m["id"] or grupo == padrao):
-                ident = "grupo0" if grupo == padrao and not m["id"] else f"grupo{m['id']}"
-                return Entrada(caminho, ident, m["arquivo"], nome=grupo), ""
+            pasta = m["grupo"].strip()
+            if not m["id"] and pasta in {IDIOMAS_MOODLE[i]["defaultteam"] for i in IDIOMAS}:
+                # O "Grupo padrão" vem na língua de quem baixou o zip, que pode não ser a da planilha.
+                return Entrada(caminho, "grupo0", m["arquivo"], nome=padrao), ""
+            if m["id"]:
+                grupos = {d["grupo"] for d in planilha.participantes.values() if d["grupo"]} - {padrao}
+                iguais = sorted(g for g in grupos if _nome_de_pasta(g) == pasta)
+                if len(iguais) == 1:
+                    return Entrada(caminho, f"grupo{m['id']}", m["arquivo"], nome=iguais[0]), ""
+                if iguais:
+                    return None, (f"os grupos {', '.join(map(repr, iguais))} da planilha de notas dão a mesma pasta no zip: "
+                                  "renomeie um deles no Moodle")
     e = reconhecer(caminho, "moodle")
     if e is None:
         if re.match(r"^(?:.*/)?[^/_]+_assignsubmission_file", normal) and not planilha.grupos:
@@ -325,6 +331,22 @@ def _reconhecer_com_planilha(caminho: str, planilha: PlanilhaMoodle) -> tuple[En
                           f"da planilha de notas, e {e.aluno} não é um participante dela")
         return None, f"o participante {e.aluno} não está na planilha de notas"
     return Entrada(e.caminho, e.aluno, e.arquivo, nome=planilha.participantes[e.aluno]["nome"] or e.nome), ""
+
+
+def _recusar_grupos_de_mesmo_nome(versoes: dict[tuple[str, str], list[Entrada]], recusadas: list[tuple[str, str]]) -> None:
+    """Dois grupos do Moodle com o mesmo nome (pastas ``Grupo A_42`` e ``Grupo A_43``): a planilha de
+    notas só traz o nome do grupo de cada participante, e não diz quem é de qual. Os dois são recusados."""
+    ids_por_nome: dict[str, set[str]] = {}
+    for (aluno, _), lista in versoes.items():
+        if aluno.startswith("grupo") and aluno != "grupo0":
+            ids_por_nome.setdefault(lista[0].nome, set()).add(aluno)
+    for nome, ids in ids_por_nome.items():
+        if len(ids) < 2:
+            continue
+        for chave in [c for c in versoes if c[0] in ids]:
+            recusadas += [(e.caminho, f"há {len(ids)} grupos chamados {nome!r} no zip ({', '.join(sorted(ids))}) e a "
+                                      "planilha de notas não diz quem é de qual: renomeie-os no Moodle")
+                          for e in versoes.pop(chave)]
 
 
 def membros_do_grupo(planilha: PlanilhaMoodle, grupo: str) -> list[str]:
@@ -380,6 +402,8 @@ def entradas_do_zip(zip_path: Path, formato: str, mapa_csv: Path | None = None,
                     recusadas.append((info.filename, _motivo_sem_padrao(info.filename, formato)))
                     continue
             versoes.setdefault((entrada.aluno, entrada.arquivo), []).append(entrada)
+    if planilha is not None:
+        _recusar_grupos_de_mesmo_nome(versoes, recusadas)
     reconhecidas = {}
     for chave, lista in versoes.items():
         vencedora = max(lista, key=_mais_nova)  # no empate, a primeira do zip
