@@ -353,7 +353,8 @@ def test_cli_recusa_a_volta_impossivel_antes_de_corrigir(tmp_path, capsys):
 
 
 def _planilha_baixada(caminho: Path, cabecalho: list[str], linhas: list[list[str]]) -> Path:
-    """Uma planilha de notas como o Moodle a baixa (o Moodle põe o BOM do UTF-8 no começo)."""
+    """Uma planilha de notas como a que o Moodle baixa, gravada com o BOM do UTF-8 (como a regravam
+    os programas de planilha): a leitura tem de aceitá-lo."""
     with open(caminho, "w", newline="", encoding="utf-8-sig") as arq:
         escritor = csv.writer(arq)
         escritor.writerow(cabecalho)
