@@ -410,6 +410,13 @@ def test_idioma_ava_escolhe_a_planilha_sem_planilha_baixada_e_o_padrao_e_ingles(
     lms.devolver(curso, "ex01", _linhas(), "moodle", feedback=False)
     assert next(csv.reader((pasta / "notas_moodle.csv").open(encoding="utf-8")))[:3] == ["Identifier", "Full name", "Email address"]
     assert ler_planilha_moodle(pasta / "notas_moodle.csv", {"123456"}, EN)["123456"]["nota"] == 6.5
+    # A planilha baixada do Moodle em inglês também entra (e diz que a volta é em inglês).
+    en = _planilha_baixada(tmp_path / "en.csv", ["Identifier", "Full name", "Email address", "Status", "Group", "Grade",
+                                                  "Maximum Grade", "Grade can be changed", "Last modified (submission)",
+                                                  "Last modified (grade)", "Feedback comments"],
+                           [["Participant 123456", "Ana Silva", "", "", "Default group", "", "10.00", "Yes", "", "", ""]])
+    lida = lms.ler_planilha_moodle(en)
+    assert (lida.idioma, lida.grupos, lida.participantes) == ("en", True, {"123456": {"nome": "Ana Silva", "grupo": "Default group"}})
 
 
 def test_planilha_de_notas_que_nao_casa_e_recusada_com_o_que_falta(tmp_path):
