@@ -18,6 +18,7 @@ DESCRICAO = """Corrige um exercício da turma inteira: do zip do AVA (ou de subm
     python -m autograder.corrigir ex06_chat --zip moodle.zip --padrao moodle   # e devolve ao Moodle
     python -m autograder.corrigir ex06_chat --zip canvas.zip --padrao canvas --tarefa-canvas 4321
     python -m autograder.corrigir ex06_chat --zip turma.zip --mapa quem_e_quem.csv
+    python -m autograder.corrigir ex06_chat --zip moodle.zip --mapa planilha_de_notas.csv  # Moodle em português, grupos
     python -m autograder.corrigir ex06_chat                          # o que já está em submitted/
     python -m autograder.corrigir ex06_chat -j 8 --prazo 300
     python -m autograder.corrigir ex06_chat --dask tcp://10.0.0.5:8786
@@ -30,7 +31,9 @@ submissão concluída: interrompa quando quiser e rode de novo — só o que fal
 Com um zip do Moodle ou do Canvas, as notas voltam no formato que o AVA importa, em
 relatorios/<exercicio>/: notas_moodle.csv (a planilha de avaliação offline) e feedback_moodle.zip
 (os arquivos de feedback), ou notas_canvas.csv (o livro de notas). Quem não foi corrigido fica fora
-ou em branco, nunca com zero, e o resumo diz por quê.
+ou em branco, nunca com zero, e o resumo diz por quê. A planilha do Moodle sai no idioma da
+planilha de notas baixada da tarefa (--mapa) ou no de --idioma-ava; numa tarefa em grupo, a nota do
+grupo vai a cada membro.
 """
 
 
@@ -43,11 +46,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--padrao", default="simples",
                         help="padrão dos nomes no zip: simples, moodle, canvas ou uma regex com os grupos aluno e arquivo")
     parser.add_argument("--mapa", type=Path,
-                        help="planilha CSV com as colunas arquivo (o caminho no zip) e aluno: diz de quem é cada arquivo do --zip")
+                        help="planilha CSV com as colunas arquivo (o caminho no zip) e aluno, que diz de quem é cada arquivo do "
+                             "--zip; ou a planilha de notas baixada do Moodle (em português ou em inglês), que diz o idioma "
+                             "da volta e, numa tarefa em grupo, quem é de cada grupo")
     parser.add_argument("--saida-lms", choices=("moodle", "canvas", "nenhuma"),
                         help="formato das notas devolvidas ao AVA (padrão: o do zip, se veio do Moodle ou do Canvas)")
     parser.add_argument("--tarefa-canvas", metavar="ID",
                         help="o id numérico da tarefa no Canvas (no endereço .../assignments/ID): a coluna do CSV leva esse id")
+    parser.add_argument("--idioma-ava", choices=lms.IDIOMAS, default=None,
+                        help="o idioma do Moodle de quem vai importar a planilha de notas (padrão: o da planilha em --mapa, "
+                             "ou en): o Moodle acha as colunas pelo nome nesse idioma")
     parser.add_argument("--nota-maxima-ava", type=float, metavar="N",
                         help="a nota máxima da tarefa no AVA: as notas são convertidas para essa escala (padrão: a do nbgrader)")
     parser.add_argument("-j", "--jobs", type=int, default=None, help="correções ao mesmo tempo (padrão: duas por núcleo)")
@@ -94,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Erro: {falha}", file=sys.stderr)
     if saida_lms:
         dev = lms.devolver(args.curso, args.exercicio, turma, saida_lms, tarefa_canvas=args.tarefa_canvas,
-                           nota_maxima=args.nota_maxima_ava, feedback=not args.sem_feedback)
+                           nota_maxima=args.nota_maxima_ava, feedback=not args.sem_feedback, idioma=args.idioma_ava)
         texto = dev.texto(lms.ler_origem(args.curso, args.exercicio))
         print("\n".join(texto))
         with open(Path(args.curso) / "relatorios" / args.exercicio / "resumo.txt", "a", encoding="utf-8") as resumo:
@@ -122,10 +130,15 @@ def _conferir_saida(args, formato: str) -> str | None:
     if origem.formato in ("moodle", "canvas") and origem.formato != formato:
         return (f"as entregas vieram do {origem.formato.capitalize()}: os identificadores dos alunos não valem "
                 f"no {formato.capitalize()}")
-    nao_numericos = sorted(a for a in origem.alunos if not a.isdigit())
+    nao_numericos = sorted(a for a, d in origem.alunos.items() if not (a.isdigit() or d.get("membros")))
     if nao_numericos:
         return (f"o {formato.capitalize()} identifica os alunos por número, e a planilha (--mapa) tem outros "
                 f"identificadores: {', '.join(nao_numericos[:5])}")
+    if args.idioma_ava and formato != "moodle":
+        return "--idioma-ava vale só para a planilha do Moodle"
+    if args.idioma_ava and origem.idioma and args.idioma_ava != origem.idioma:
+        return (f"a planilha de notas em --mapa está em {lms.NOMES_IDIOMAS[origem.idioma]} e --idioma-ava pede "
+                f"{args.idioma_ava}: o Moodle acha as colunas pelo nome no idioma de quem importa; use um só")
     if args.tarefa_canvas and not args.tarefa_canvas.isdigit():
         return f"--tarefa-canvas é o número da tarefa no Canvas (no endereço .../assignments/ID), não {args.tarefa_canvas!r}"
     if args.nota_maxima_ava is not None and args.nota_maxima_ava <= 0:

@@ -143,11 +143,19 @@ def coletar_ava(zip_path: Path, curso: Path, exercicio: str, formato: str, mapa:
     ``[A-Za-z0-9._-]``, a pasta do aluno esvaziada antes.
 
     A data da entrega (``timestamp.txt``) é a do arquivo no zip do Moodle (a do envio); o zip do Canvas
-    não a traz (o atraso vem marcado no nome, ``LATE``), e a entrega fica sem data."""
+    não a traz (o atraso vem marcado no nome, ``LATE``), e a entrega fica sem data.
+
+    ``mapa`` pode ser também a planilha de notas baixada do Moodle (em inglês ou em português): o zip é
+    lido como do Moodle e conferido contra ela, a volta sai no idioma dela e, numa tarefa em grupo, a
+    entrega de cada grupo vira um aluno ``grupoID`` no nbgrader (``grupo0``: o "Grupo padrão", de quem
+    não está em grupo nenhum), cuja nota volta a cada membro."""
+    planilha = None
+    if mapa and lms.eh_planilha_moodle(mapa):
+        planilha, formato, mapa = lms.ler_planilha_moodle(mapa), "moodle", None
     formato = "csv" if mapa else formato
-    entradas, recusadas = lms.entradas_do_zip(zip_path, formato, mapa)
+    entradas, recusadas = lms.entradas_do_zip(zip_path, formato, mapa, planilha)
     coleta = Coleta(recusadas=list(recusadas))
-    origem = lms.Origem(formato)
+    origem = lms.Origem(formato, idioma=planilha.idioma if planilha else "", grupos=bool(planilha and planilha.grupos))
     por_aluno: dict[str, list[lms.Entrada]] = {}
     for e in entradas:
         if not (SEGURO.match(e.aluno) and SEGURO.match(e.arquivo)):
@@ -173,6 +181,10 @@ def coletar_ava(zip_path: Path, curso: Path, exercicio: str, formato: str, mapa:
             if atrasada:
                 coleta.escolhas.append(f"{aluno}: entregue com atraso (LATE no nome do Canvas); corrigida, e a política de atraso é a do AVA")
             origem.alunos[aluno] = {"nome": lista[0].nome, "atrasada": atrasada, "arquivos": [e.caminho for e in lista]}
+            if planilha and aluno.startswith("grupo"):
+                membros = lms.membros_do_grupo(planilha, lista[0].nome)
+                origem.alunos[aluno]["membros"] = {m: planilha.participantes[m]["nome"] for m in membros}
+                coleta.escolhas.append(f"{aluno}: entrega do grupo {lista[0].nome}, a nota vai a {', '.join(membros)}")
             coleta.alunos.append(aluno)
     origem.recusadas = [list(r) for r in coleta.recusadas]
     lms.guardar_origem(curso, exercicio, origem)
