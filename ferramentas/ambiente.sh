@@ -185,6 +185,11 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 PYTHONWARNINGS=ignore "$VENV/bin/python" -m pip install --quiet --no-compile $EDITAVEL "$alvo_pip" ||
   falhar "A instalação dos pacotes falhou (a mensagem do pip está acima). Sem internet? Depois de" \
     "resolver, rode de novo 'make $ALVO' (o que já foi baixado não é baixado outra vez)."
+# O jsonschema (que o nbformat importa em todo processo do Jupyter e do nbgrader) importa, se estiver
+# instalado, o rfc3987-syntax, que monta uma gramática do Lark a cada importação: ~1 s de CPU em cada
+# processo, só para conferir o formato "iri", que nenhum esquema do Jupyter usa. Sem ele, o jsonschema
+# só deixa de conferir esse formato (a importação dele é protegida por ImportError).
+"$VENV/bin/python" -m pip uninstall --quiet --yes rfc3987-syntax >/dev/null 2>&1 || true
 "$VENV/bin/python" ferramentas/configurar_jupyterlab.py >/dev/null ||
   falhar "Não consegui pôr o JupyterLab em português (veja acima)."
 printf '%s\n%s\n' "$assinatura" "$todos" >"$CARIMBO"

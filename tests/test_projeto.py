@@ -101,3 +101,15 @@ def test_ci_roda_exatamente_o_comando_de_teste_do_readme():
 def test_binder_usa_o_mesmo_ambiente_e_poe_o_jupyterlab_em_portugues():
     assert (RAIZ / "binder" / "environment.yml").read_text(encoding="utf-8") == (RAIZ / "environment.yml").read_text(encoding="utf-8")
     assert "configurar_jupyterlab.py" in (RAIZ / "binder" / "postBuild").read_text(encoding="utf-8")
+
+
+def test_nbformat_importa_sem_montar_a_gramatica_do_rfc3987():
+    """O ambiente do curso não tem o rfc3987-syntax (ferramentas/ambiente.sh o tira): com ele, todo
+    processo que importa o nbformat (o nbgrader, o Jupyter, o corretor) gastava ~1 s montando uma
+    gramática do Lark. O jsonschema continua funcionando, sem conferir só o formato "iri"."""
+    codigo = ("import sys, nbformat, jsonschema; "
+              "nb = nbformat.v4.new_notebook(); nbformat.validate(nb); "
+              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rfc3987_syntax', 'lark')))")
+    proc = subprocess.run([sys.executable, "-c", codigo], capture_output=True, text=True, timeout=120, check=True)
+    assert proc.stdout.strip() == "[]", proc.stdout
+    assert "rfc3987-syntax" in (RAIZ / "binder" / "postBuild").read_text(encoding="utf-8")
