@@ -8,12 +8,10 @@
 # PYTHON, VENV, PORTA, JUPYTER_OPCOES, EXTRAS e os alvos curso, instalar e verificar.
 include ferramentas/curso.mk
 
-# Testes em paralelo: três processos do pytest por núcleo (medido: com dois por núcleo, metade da CPU
-# ficava parada enquanto os testes esperavam kernels, prazos, o pip e processos filhos; os testes não
-# dependem da carga da máquina).
-# --dist loadgroup: os testes marcados com o mesmo xdist_group rodam juntos num processo só (os de
-# repetição sob carga: um de cada vez); os outros, um a um, os do começo da fila primeiro.
-PYTEST_ARGS ?= -n $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) * 3 ))) --dist loadgroup
+# Testes em paralelo: dois processos do pytest por núcleo (muitos testes passam o tempo esperando
+# kernels, prazos e processos filhos; os testes não dependem da carga da máquina). Medido: com três por
+# núcleo a máquina já ficava saturada e cada teste demorava mais, sem a suíte terminar antes.
+PYTEST_ARGS ?= -n $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) * 2 )))
 
 .DEFAULT_GOAL := curso
 .PHONY: instrutor navegador sandbox teste lint release bench livro edicao-aluno

@@ -25,6 +25,11 @@ def main() -> None:
     print(f"\nos {n} testes de mais CPU:")
     for linha in sorted(linhas, key=lambda x: -x["cpu"])[:n]:
         print(f"{linha['cpu']:8.1f} {linha['relogio']:8.1f}  {linha['teste']}")
+    falhas = [linha for linha in linhas if linha.get("resultado", "passed") != "passed"]
+    if falhas:
+        print(f"\n{len(falhas)} que não passaram (a fase e o resultado):")
+        for linha in falhas:
+            print(f"  {linha['resultado']:22} {linha['teste']}")
 
 
 if __name__ == "__main__":

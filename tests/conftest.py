@@ -122,6 +122,7 @@ def turma(tmp_path_factory) -> dict:
 #: Os testes de mais relógio na suíte (medidos com TESTES_CPU e ferramentas/cpu_da_suite.py), do mais
 #: longo para o menos: vão para o começo da fila. Um trecho do nodeid basta.
 DEMORADOS = (
+    "test_corpus_repeticao.py",
     "test_ambiente.py::test_venv_pela_metade_ou_quebrado_e_refeito",
     "test_isolamento.py::test_bench_mede_com_e_sem_sandbox",
     "test_cursos.py::test_notas_por_celula_e_saidas_iguais_as_do_nbgrader_puro",
@@ -136,7 +137,6 @@ DEMORADOS = (
     "test_lms_corrigir.py",
     "test_edicao_aluno.py",
     "test_cursos.py",
-    "test_corpus_repeticao.py",
     "test_corpus.py::test_nota_exata_por_celula",
 )
 
@@ -203,6 +203,8 @@ def pytest_runtest_protocol(item, nextitem):
     cpu = sum(depois[i] - antes[i] for i in range(4))
     import json
 
+    fases = [getattr(item, f"relatorio_{fase}", None) for fase in ("setup", "call", "teardown")]
+    resultado = next((f"{r.when}: {r.outcome}" for r in fases if r is not None and r.outcome != "passed"), "passed")
     with open(destino, "a", encoding="utf-8") as arquivo:
-        arquivo.write(json.dumps({"teste": item.nodeid, "cpu": round(cpu, 2),
+        arquivo.write(json.dumps({"teste": item.nodeid, "cpu": round(cpu, 2), "resultado": resultado,
                                   "relogio": round(time.monotonic() - relogio, 2)}) + "\n")

@@ -2,9 +2,11 @@
 correção, também com os dois núcleos ocupados. Na suíte, duas repetições; CORPUS_REPETICOES=20 para
 a conferência completa.
 
-Os testes daqui formam um grupo do xdist (``make teste`` usa ``--dist loadgroup``): rodam um depois do
-outro no mesmo processo, e a carga extra (um processo em laço por núcleo) é só a de um deles de cada
-vez — sem o grupo, seis processos do pytest podiam somar doze laços, e a suíte inteira ficava lenta."""
+Um teste só, que corrige os casos um depois do outro com um processo em laço por núcleo durante todo
+ele: parametrizado, o xdist espalhava os casos pelos seus processos e cada um trazia os seus laços
+(seis processos do pytest somavam até doze laços e a suíte inteira ficava lenta). O agrupamento do
+xdist (``--dist loadgroup``) não serve: com o pytest 9.2 ele deixa de agrupar sem aviso
+(pytest-dev/pytest-xdist#1386)."""
 
 from __future__ import annotations
 
@@ -55,10 +57,14 @@ def nucleos_ocupados():
 
 
 @pytest.mark.lento
-@pytest.mark.xdist_group("nucleos_ocupados")
-@pytest.mark.parametrize(("exercicio", "nome", "metodo"), CASOS, ids=[f"{e}-{n}-{m}" for e, n, m in CASOS])
-def test_mesma_nota_em_cada_repeticao_sob_carga(exercicio, nome, metodo, nucleos_ocupados):
-    sub = submissoes(exercicio)[nome]
-    for vez in range(REPETICOES):
-        problemas = conferir(exercicio, nome, sub, corrigir_modulo(exercicio, sub, metodo))
-        assert not problemas, f"repetição {vez + 1}:\n" + "\n".join(problemas)
+@pytest.mark.timeout(300 + 60 * REPETICOES * len(CASOS))
+def test_mesma_nota_em_cada_repeticao_sob_carga(nucleos_ocupados):
+    problemas = []
+    for exercicio, nome, metodo in CASOS:
+        sub = submissoes(exercicio)[nome]
+        for vez in range(REPETICOES):
+            achados = conferir(exercicio, nome, sub, corrigir_modulo(exercicio, sub, metodo))
+            if achados:
+                problemas.append(f"{exercicio}/{nome} ({metodo}), repetição {vez + 1}:\n" + "\n".join(achados))
+                break
+    assert not problemas, "\n\n".join(problemas)
