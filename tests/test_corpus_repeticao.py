@@ -1,6 +1,7 @@
 """As submissões do corpus mais sensíveis a corrida, ordem e tempo tiram a MESMA nota em cada
 correção, também com os dois núcleos ocupados. Na suíte, duas repetições; CORPUS_REPETICOES=20 para
-a conferência completa.
+a conferência completa (``CORPUS_REPETICOES_EXERCICIOS=ex09_pools,ex10_memoria_compartilhada`` a
+restringe a alguns exercícios).
 
 Um teste só, que corrige os casos um depois do outro com um processo em laço por núcleo durante todo
 ele: parametrizado, o xdist espalhava os casos pelos seus processos e cada um trazia os seus laços
@@ -59,8 +60,11 @@ def nucleos_ocupados():
 @pytest.mark.lento
 @pytest.mark.timeout(300 + 60 * REPETICOES * len(CASOS))
 def test_mesma_nota_em_cada_repeticao_sob_carga(nucleos_ocupados):
+    so = os.environ.get("CORPUS_REPETICOES_EXERCICIOS")
+    casos = [c for c in CASOS if not so or c[0] in so.split(",")]
+    assert casos, f"nenhum caso de {so}"
     problemas = []
-    for exercicio, nome, metodo in CASOS:
+    for exercicio, nome, metodo in casos:
         sub = submissoes(exercicio)[nome]
         for vez in range(REPETICOES):
             achados = conferir(exercicio, nome, sub, corrigir_modulo(exercicio, sub, metodo))
