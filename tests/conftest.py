@@ -174,6 +174,13 @@ def pytest_collection_modifyitems(config, items):
     # deixaria os outros processos parados esperando por ele) e os testes da turma por último: até lá
     # ela foi corrigida em segundo plano, enquanto os outros rodavam.
     items[:] = sorted(items, key=_ordem_na_fila)
+    # O xdist (--maxschedchunk 1, no Makefile) começa dando 2 testes seguidos da fila a cada processo:
+    # os 2n primeiros vão intercalados (o 1º com o (n+1)-ésimo...), para nenhum processo pegar os dois
+    # mais longos.
+    n = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 0)
+    if n > 1 and len(items) >= 2 * n:
+        primeiros = items[: 2 * n]
+        items[: 2 * n] = [item for par in zip(primeiros[:n], primeiros[n:]) for item in par]
     if pede_turma and not config.option.collectonly and not os.environ.get("PROCESSOS_TURMA_PRONTA"):
         import turma_apoio
 
