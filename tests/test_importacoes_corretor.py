@@ -28,18 +28,3 @@ def test_nao_desfaz_um_import_que_ja_aconteceu(monkeypatch):
     monkeypatch.setitem(sys.modules, importacoes.GRAMATICA_IRI, modulo)
     assert importacoes.dispensar_gramatica_iri() is False
     assert sys.modules[importacoes.GRAMATICA_IRI] is modulo
-
-
-def test_ha_entregas_sem_importar_o_nbgrader(tmp_path):
-    """O servidor do pool só é iniciado cedo (antes de o processo principal importar o nbgrader) quando
-    há entregas da tarefa; numa estrutura de pastas que não é a padrão, o curso decide, e a resposta é sim."""
-    curso = tmp_path / "curso"
-    (curso / "submitted" / "ana" / "outra").mkdir(parents=True)
-    (curso / "nbgrader_config.py").write_text("c = get_config()\n")
-    assert not lote._ha_entregas(lote.Curso.carregar(curso), "ps1")
-    (curso / "submitted" / "ana" / "ps1").mkdir()
-    assert lote._ha_entregas(lote.Curso.carregar(curso), "ps1")
-    vazio = tmp_path / "vazio"
-    vazio.mkdir()
-    (vazio / "nbgrader_config.py").write_text("c = get_config()\nc.CourseDirectory.submitted_directory = 'entregas'\n")
-    assert lote._ha_entregas(lote.Curso.carregar(vazio), "ps1")

@@ -50,10 +50,6 @@ def corrigir(
     inicio = time.perf_counter()
     dispensar_gramatica_iri()  # antes do primeiro import do nbformat neste processo
     curso = Curso.carregar(curso)
-    if not dask and _ha_entregas(curso, exercicio):
-        # O servidor do pool começa já a importar o nbgrader, enquanto este processo o importa para achar
-        # as pastas do curso (com 2 núcleos, as duas importações correm juntas, e não uma depois da outra).
-        iniciar_servidor_do_pool()
     pastas = sorted(Path(p) for p in glob.glob(str(curso.pasta_de("submitted", exercicio, "*"))) if Path(p).is_dir())
     arquivo_diario = curso.pasta / "relatorios" / exercicio / "diario.jsonl"
     feitos = diario.ler(arquivo_diario)
@@ -199,7 +195,9 @@ def _aquecer() -> int:
     return os.getpid()
 
 
-def _contexto():
+@contextlib.contextmanager
+def _pool(n: int):
+    """Um pool de ``n`` processos limpos (forkserver, ou spawn onde não há), já com o nbgrader importado."""
     import multiprocessing
 
     if "forkserver" in multiprocessing.get_all_start_methods():
@@ -208,34 +206,9 @@ def _contexto():
         # deste processo já existia (sem estes módulos), os processos importam na primeira tarefa.
         contexto = multiprocessing.get_context("forkserver")
         contexto.set_forkserver_preload(PRELOAD)
-        return contexto
-    return multiprocessing.get_context("spawn")  # Windows: processos novos
-
-
-def iniciar_servidor_do_pool() -> int | None:
-    """Inicia já o servidor do forkserver (que importa o :data:`PRELOAD`), sem esperar por ele; devolve
-    o pid dele (None sem forkserver). Se ele já está rodando, nada muda."""
-    if _contexto().get_start_method() != "forkserver":
-        return None
-    from multiprocessing import forkserver
-
-    forkserver.ensure_running()
-    return forkserver._forkserver._forkserver_pid
-
-
-def _ha_entregas(curso: Curso, exercicio: str) -> bool:
-    """Há alguma pasta de entrega desta tarefa? Sem importar o nbgrader: na estrutura de pastas padrão,
-    ``submitted/*/<exercicio>`` na raiz do curso; noutra estrutura, a resposta é sim."""
-    pastas = curso.config.CourseDirectory
-    if pastas.get("directory_structure") or pastas.get("submitted_directory"):
-        return True
-    return any(p.is_dir() for p in (curso.raiz / "submitted").glob(f"*/{glob.escape(exercicio)}"))
-
-
-@contextlib.contextmanager
-def _pool(n: int):
-    """Um pool de ``n`` processos limpos (forkserver, ou spawn onde não há), já com o nbgrader importado."""
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=_contexto())
+    else:
+        contexto = multiprocessing.get_context("spawn")  # Windows: processos novos
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=contexto)
     # Iniciar os processos espera o servidor importar tudo: numa thread, para que quem chamou siga
     # (conferir o sandbox, preparar o modelo) enquanto isso.
     partida = threading.Thread(target=lambda: [pool.submit(_aquecer) for _ in range(n)], daemon=True)
