@@ -332,3 +332,18 @@ def test_sondas_servem_a_processos_de_qualquer_contexto(metodo, outro):
     contador = sondas.Value("i", 0)
     assert rodar_no_filho(t.incrementa_com_contexto, contador, outro, prazo=30) == 10
     assert contador.sem_trava() == []
+
+
+def test_a_arvore_e_percorrida_a_cada_intervalo_e_nao_a_cada_volta(monkeypatch):
+    """Percorrer a árvore do aluno lê o /proc de todos os processos da máquina: enquanto o teste espera
+    uma resposta (em fatias de 50 ms), a busca dos marcados roda no máximo a cada INTERVALO_DA_VIGIA."""
+    from autograder import execucao
+
+    chamadas = []
+    original = execucao._marcados
+    monkeypatch.setattr(execucao, "_marcados", lambda *a, **k: chamadas.append(1) or original(*a, **k))
+    inicio = time.monotonic()
+    assert rodar_no_filho(t.dorme_e_devolve, 2, prazo=PRAZO) == 2
+    segundos = time.monotonic() - inicio
+    # a cada 50 ms seriam ~20 por segundo; o encerramento faz uma ou duas buscas a mais
+    assert len(chamadas) <= segundos / execucao.INTERVALO_DA_VIGIA + 4, (len(chamadas), segundos)

@@ -10,6 +10,7 @@ exportador de feedback, carregado pelo nbgrader, não arraste o corretor junto):
 - :mod:`suspeitas` — o que a submissão tentou e foi bloqueado;
 - :mod:`gradebook`, :mod:`diario`, :mod:`relatorio` — o que o processo principal grava;
 - :mod:`lote` — a turma inteira, em paralelo ou no Dask; :mod:`cli` — a linha de comando;
+- :mod:`importacoes` — imports mais baratos nos processos do corretor (sem as gramáticas do ``rfc3987_syntax``);
 - :mod:`feedback` — o feedback do aluno sem os testes ocultos;
 - :mod:`bench` e :mod:`sinteticas` — o benchmark e as submissões sintéticas.
 """

@@ -18,6 +18,7 @@ from autograder.instrutor.ambiente import ambiente, nbgrader
 from autograder.instrutor.autograde import corrigir_um
 from autograder.instrutor.curso import Curso
 from autograder.instrutor.gradebook import guardar, preservar_linhas
+from autograder.instrutor.importacoes import dispensar_gramatica_iri
 from autograder.instrutor.modelo import NaoCorrigivel, preparar_modelo
 from autograder.instrutor.relatorio import Linha, Turma, relatorio
 from autograder.instrutor.sandbox import Limites, exigir_isolamento
@@ -47,6 +48,7 @@ def corrigir(
     aparece no relatório com o motivo e não muda nada: nem o gradebook, nem o ``grades.csv``, nem o diário.
     """
     inicio = time.perf_counter()
+    dispensar_gramatica_iri()  # antes do primeiro import do nbformat neste processo
     curso = Curso.carregar(curso)
     pastas = sorted(Path(p) for p in glob.glob(str(curso.pasta_de("submitted", exercicio, "*"))) if Path(p).is_dir())
     arquivo_diario = curso.pasta / "relatorios" / exercicio / "diario.jsonl"
@@ -180,7 +182,7 @@ def _corrigir_no_worker(modelo, exercicio, aluno, arquivos, prazo, isolar, limit
 
 
 #: O que o servidor do forkserver importa antes de criar os processos do pool.
-PRELOAD = ["autograder.instrutor.autograde", "nbgrader.apps", "nbgrader.converters.autograde", "autograder.instrutor.kernel_isolado"]
+PRELOAD = ["autograder.instrutor.importacoes", "autograder.instrutor.autograde", "nbgrader.apps", "nbgrader.converters.autograde", "autograder.instrutor.kernel_isolado"]
 
 
 def _aquecer() -> int:
