@@ -113,3 +113,17 @@ def test_nbformat_importa_sem_montar_a_gramatica_do_rfc3987():
     proc = subprocess.run([sys.executable, "-c", codigo], capture_output=True, text=True, timeout=120, check=True)
     assert proc.stdout.strip() == "[]", proc.stdout
     assert "rfc3987-syntax" in (RAIZ / "binder" / "postBuild").read_text(encoding="utf-8")
+
+
+def test_pacotes_do_ambiente_instalados_com_bytecode():
+    """O ambiente é instalado com os .pyc prontos (ferramentas/ambiente.sh, sem --no-compile): com
+    PYTHONDONTWRITEBYTECODE ligado ou a pasta só de leitura (o sandbox do corretor), sem eles todo
+    processo recompilaria tudo o que importa."""
+    import importlib.util
+
+    faltam = []
+    for modulo in ("nbformat", "ipykernel.kernelapp", "jupyter_client.session", "psutil"):
+        origem = importlib.util.find_spec(modulo).origin
+        if not Path(importlib.util.cache_from_source(origem)).exists():
+            faltam.append(origem)
+    assert not faltam, f"sem .pyc: {faltam}"
