@@ -177,7 +177,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 "$VENV/bin/python" -m pip install --quiet --no-compile --upgrade pip ||
   falhar "Não consegui atualizar o pip do ambiente. Sem internet? Apague o ambiente e tente de novo:" \
     "    rm -rf $VENV && make $ALVO"
-# Sem --no-compile: o pip deixa os .pyc de tudo prontos na instalação (~140 MB, ~20 s de CPU uma vez).
+# Sem --no-compile: o pip deixa os .pyc de tudo prontos na instalação (~60 MB a mais no ambiente
+# do curso, ~20 s de CPU uma vez).
 # Sem eles, onde PYTHONDONTWRITEBYTECODE está ligado (muitos CI e contêineres) ou a pasta é só de
 # leitura (o sandbox do corretor), todo processo recompila tudo o que importa: importar o nbgrader
 # custava 2,5 s de CPU em vez de 1,5 s, e iniciar um kernel 0,55 s em vez de 0,3 s.
