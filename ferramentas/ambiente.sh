@@ -177,17 +177,19 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 "$VENV/bin/python" -m pip install --quiet --no-compile --upgrade pip ||
   falhar "Não consegui atualizar o pip do ambiente. Sem internet? Apague o ambiente e tente de novo:" \
     "    rm -rf $VENV && make $ALVO"
-# Sem --no-compile: o pip deixa os .pyc de tudo prontos na instalação (~60 MB a mais no ambiente
-# do curso, ~20 s de CPU uma vez).
-# Sem eles, onde PYTHONDONTWRITEBYTECODE está ligado (muitos CI e contêineres) ou a pasta é só de
-# leitura (o sandbox do corretor), todo processo recompila tudo o que importa: importar o nbgrader
-# custava 2,5 s de CPU em vez de 1,5 s, e iniciar um kernel 0,55 s em vez de 0,3 s.
-# PYTHONWARNINGS=ignore: cala o aviso em inglês do setuptools sobre instalação editável (inofensivo
-# aqui: não há outra pasta "autograder" no caminho de importação).
-# shellcheck disable=SC2086 # EDITAVEL é "-e" ou vazio
-PYTHONWARNINGS=ignore "$VENV/bin/python" -m pip install --quiet $EDITAVEL "$alvo_pip" ||
+# O ambiente do aluno (só o curso) sai sem pré-compilar (--no-compile): o Python compila só os módulos
+# que o curso usa, quando os usa (uns 60 MB a menos). Com os extras do instrutor ou dos testes, tudo
+# (também o que já estava instalado) é compilado em .pyc (~20 s de CPU uma vez): o corretor roda o
+# aluno num sandbox em que a pasta é só de leitura, e muitos CI e contêineres ligam
+# PYTHONDONTWRITEBYTECODE — sem os .pyc, todo processo recompilava tudo o que importa (importar o
+# nbgrader custava 2,5 s de CPU em vez de 1,5 s; iniciar um kernel, 0,55 s em vez de 0,3 s).
+PYTHONWARNINGS=ignore "$VENV/bin/python" -m pip install --quiet --no-compile $EDITAVEL "$alvo_pip" ||
   falhar "A instalação dos pacotes falhou (a mensagem do pip está acima). Sem internet? Depois de" \
     "resolver, rode de novo 'make $ALVO' (o que já foi baixado não é baixado outra vez)."
+case ",$todos," in
+  *,instrutor,*|*,teste,*)
+    "$VENV/bin/python" -m compileall -q -j 0 "$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" >/dev/null 2>&1 || true ;;
+esac
 # O jsonschema (que o nbformat importa em todo processo do Jupyter e do nbgrader) importa, se estiver
 # instalado, o rfc3987-syntax, que monta uma gramática do Lark a cada importação: ~1 s de CPU em cada
 # processo, só para conferir o formato "iri", que nenhum esquema do Jupyter usa. Sem ele, o jsonschema
