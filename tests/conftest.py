@@ -137,8 +137,10 @@ DEMORADOS = (
     "test_lms_corrigir.py",
     "test_edicao_aluno.py",
     "test_cursos.py",
-    "test_corpus.py::test_nota_exata_por_celula",
 )
+#: Testes que passam a maior parte do tempo esperando (prazos, impasses cortados em segundos): na fila,
+#: vão intercalados com os outros, para a espera de uns correr junto com o CPU dos outros.
+ESPERAM = ("test_corpus.py::test_nota_exata_por_celula",)
 
 
 def _ordem_na_fila(item) -> tuple[int, int]:
@@ -150,6 +152,14 @@ def _ordem_na_fila(item) -> tuple[int, int]:
         if trecho in item.nodeid:
             return (0, posicao)
     return (1, 0)
+
+
+def _intercalar(a: list, b: list) -> list:
+    """Os itens de ``a`` e ``b`` misturados na proporção dos tamanhos, cada lista na sua ordem."""
+    if not a or not b:
+        return a + b
+    return [item for _, item in sorted([((k + 0.5) / len(a), x) for k, x in enumerate(a)] +
+                                       [((k + 0.5) / len(b), x) for k, x in enumerate(b)], key=lambda par: par[0])]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -174,6 +184,12 @@ def pytest_collection_modifyitems(config, items):
     # deixaria os outros processos parados esperando por ele) e os testes da turma por último: até lá
     # ela foi corrigida em segundo plano, enquanto os outros rodavam.
     items[:] = sorted(items, key=_ordem_na_fila)
+    meio = [i for i in items if _ordem_na_fila(i)[0] == 1]
+    if meio:
+        esperam = [i for i in meio if any(t in i.nodeid for t in ESPERAM)]
+        outros = [i for i in meio if not any(t in i.nodeid for t in ESPERAM)]
+        comeco = items.index(meio[0])
+        items[comeco: comeco + len(meio)] = _intercalar(esperam, outros)
     # O xdist (--maxschedchunk 1, no Makefile) começa dando 2 testes seguidos da fila a cada processo:
     # os 2n primeiros vão intercalados (o 1º com o (n+1)-ésimo...), para nenhum processo pegar os dois
     # mais longos.
