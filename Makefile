@@ -8,13 +8,14 @@
 # PYTHON, VENV, PORTA, JUPYTER_OPCOES, EXTRAS e os alvos curso, instalar e verificar.
 include ferramentas/curso.mk
 
-# Testes em paralelo: dois processos do pytest por núcleo (muitos testes passam o tempo esperando
-# kernels, prazos e processos filhos; os testes não dependem da carga da máquina). Medido: com três por
-# núcleo a máquina já ficava saturada e cada teste demorava mais, sem a suíte terminar antes.
+# Testes em paralelo: três processos do pytest por núcleo. Medido (TESTES_CPU, ferramentas/
+# cpu_da_suite.py): a maior parte do relógio dos testes é espera (prazos, impasses cortados em
+# segundos, kernels, o pip), e com dois por núcleo a máquina ficava ociosa em boa parte da suíte; os
+# testes não dependem da carga da máquina.
 # --maxschedchunk 1: o xdist entrega os testes aos poucos, na ordem da fila (os demorados primeiro,
 # tests/conftest.py); sem ele, o primeiro processo recebia de uma vez o primeiro quarto da fila — todos
 # os demorados, um depois do outro.
-PYTEST_ARGS ?= -n $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) * 2 ))) --maxschedchunk 1
+PYTEST_ARGS ?= -n $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) * 3 ))) --maxschedchunk 1
 
 .DEFAULT_GOAL := curso
 .PHONY: instrutor navegador sandbox teste lint release bench livro edicao-aluno

@@ -250,7 +250,7 @@ def test_fora_do_linux_o_motivo_aponta_vm_ou_dask(monkeypatch):
 def test_bench_mede_com_e_sem_sandbox_na_mesma_execucao(capsys):
     from autograder.instrutor import bench
 
-    assert bench.main(["--n", "3", "--jobs", "2", "--cursos", "chat", "--tambem-sem-sandbox"]) == 0
+    assert bench.main(["--n", "2", "--jobs", "2", "--cursos", "chat", "--tambem-sem-sandbox"]) == 0
     saida = capsys.readouterr().out
     linhas = [linha for linha in saida.splitlines() if linha.startswith("corrigir -j 2")]
     assert len(linhas) == 2, saida
