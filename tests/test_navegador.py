@@ -234,7 +234,14 @@ def _esperar_kernel_conectado(jupyter: Jupyter, prazo: float) -> None:
     carregada, o JupyterLab pode mostrar o kernel antes de a conexão estar pronta)."""
     fim = time.monotonic() + prazo
     while time.monotonic() < fim:
-        kernels = jupyter.api("GET", "/api/kernels")
+        try:
+            kernels = jupyter.api("GET", "/api/kernels")
+        except urllib.error.HTTPError as erro:
+            # Um kernel ainda iniciando pode não ter "last_activity" e a lista responde 500
+            # (KeyError no Jupyter Server, visto sob carga): ainda não está pronto; o prazo vale igual.
+            if erro.code != 500:
+                raise
+            kernels = None
         if kernels and all(k["execution_state"] == "idle" and k.get("connections", 0) >= 1 for k in kernels):
             return
         time.sleep(0.3)
