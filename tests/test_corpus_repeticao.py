@@ -3,8 +3,8 @@ correção, também com os dois núcleos ocupados. Na suíte, duas repetições;
 a conferência completa (``CORPUS_REPETICOES_EXERCICIOS=ex09_pools,ex10_memoria_compartilhada`` a
 restringe a alguns exercícios).
 
-Um teste só, que corrige os casos um depois do outro com um processo em laço por núcleo durante todo
-ele: parametrizado, o xdist espalhava os casos pelos seus processos e cada um trazia os seus laços
+Um teste só, que corrige os casos um depois do outro com processos em laço durante todo ele (um por
+núcleo sozinho, um só dentro da suíte paralela; veja ``nucleos_ocupados``): parametrizado, o xdist espalhava os casos pelos seus processos e cada um trazia os seus laços
 (seis processos do pytest somavam até doze laços e a suíte inteira ficava lenta). O agrupamento do
 xdist (``--dist loadgroup``) não serve: com o pytest 9.2 ele deixa de agrupar sem aviso
 (pytest-dev/pytest-xdist#1386)."""
