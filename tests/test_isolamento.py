@@ -3,10 +3,13 @@ limites, e a recusa clara quando não há como isolar."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -89,6 +92,93 @@ def test_fork_duplo_setsid_e_ambiente_limpo_morrem_com_o_sandbox(tmp_path: Path,
         caixa.encerrar()
         proc.kill()
         proc.wait(timeout=10)
+
+
+@precisa_do_sandbox
+def test_a_vigia_mata_o_sandbox_quando_a_escrita_fecha_mesmo_com_o_pai_vivo(tmp_path: Path):
+    """O ``--die-with-parent`` só vale depois que o bwrap monta o namespace: um corretor morto antes
+    disso deixava o sandbox vivo. A vigia não depende do pai: sem ninguém com a escrita do pipe da
+    entrada, tudo no sandbox morre (o neto com fork duplo, setsid e sinais ignorados também), enquanto
+    o pai do bwrap (este processo) continua vivo — foi a vigia, não o sinal da morte do pai."""
+    sinal = "neto-" + uuid.uuid4().hex
+    caixa = Sandbox(tmp_path)
+    leitura, escrita = os.pipe()
+    try:
+        proc = subprocess.Popen([*caixa.prefixo(vigiar_entrada=True), sys.executable, "-c", _ataque(sinal, 300)],
+                                cwd=tmp_path, stdin=leitura, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    finally:
+        os.close(leitura)
+    try:
+        neto = _esperar_neto(sinal)
+        assert neto, "o neto deveria estar vivo enquanto o sandbox existe"
+        time.sleep(0.5)
+        assert proc.poll() is None and _vivos(sinal), "com a escrita aberta, o sandbox continua vivo"
+        os.close(escrita)
+        escrita = None
+        proc.wait(timeout=30)
+        psutil.wait_procs(neto, timeout=10)
+        assert _vivos(sinal) == [], "o neto sobreviveu à vigia"
+        assert processos_com(caixa.token) == [], "o sandbox sobreviveu à vigia"
+    finally:
+        if escrita is not None:
+            os.close(escrita)
+        caixa.encerrar()
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+@precisa_do_sandbox
+def test_com_a_vigia_o_programa_le_a_entrada_vazia(tmp_path: Path):
+    """O programa no sandbox não recebe o pipe da vigia: a entrada dele é /dev/null (ler não tira
+    nada da vigia nem trava esperando)."""
+    leitura, escrita = os.pipe()
+    caixa = Sandbox(tmp_path)
+    try:
+        r = subprocess.run([*caixa.prefixo(vigiar_entrada=True), sys.executable, "-c",
+                            "import os, sys; print(repr(sys.stdin.read()), os.readlink('/proc/self/fd/0'))"],
+                           cwd=tmp_path, stdin=leitura, capture_output=True, text=True, timeout=60)
+    finally:
+        os.close(leitura)
+        os.close(escrita)
+        caixa.encerrar()
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["''", "/dev/null"]
+
+
+@precisa_do_sandbox
+def test_kernel_no_sandbox_morre_sem_a_escrita_da_vigia(tmp_path: Path):
+    """O kernel do ``KernelIsolado`` tem a vigia na entrada, com a escrita só no processo do corretor:
+    fechá-la (o que a morte do corretor faz, em qualquer momento da partida) mata o kernel no sandbox."""
+    from autograder.instrutor.kernel_isolado import KernelIsolado
+
+    soquetes = Path(tempfile.mkdtemp(prefix="k"))  # soquetes Unix: caminho curto
+    trabalho = tmp_path / "trabalho"
+    trabalho.mkdir()
+    token = "sbx-" + uuid.uuid4().hex
+
+    async def roteiro():
+        km = KernelIsolado(kernel_name="python3", transport="ipc", ip=str(soquetes / "k"))
+        km.isolamento = {"soquetes": str(soquetes), "token": token, "limites": {}}
+        await km.start_kernel(cwd=str(trabalho))
+        try:
+            assert await km.is_alive() and processos_com(token), "o kernel deveria ter iniciado no sandbox"
+            assert km._vigia is not None
+            km._fechar_vigia()
+            fim = time.monotonic() + 30
+            while time.monotonic() < fim and (await km.is_alive() or processos_com(token)):
+                await asyncio.sleep(0.1)
+            assert not await km.is_alive(), "o kernel sobreviveu à vigia"
+            assert processos_com(token) == [], "o sandbox do kernel sobreviveu à vigia"
+        finally:
+            await km.shutdown_kernel(now=True)  # também fecha a vigia e apaga os arquivos do kernel
+
+    try:
+        asyncio.run(roteiro())
+    finally:
+        sandbox.matar(processos_com(token))
+        import shutil
+
+        shutil.rmtree(soquetes, ignore_errors=True)
 
 
 @precisa_do_sandbox

@@ -4,10 +4,17 @@ num processo novo, e o menor dos dois por célula."""
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
 
+import psutil
 import pytest
 from apoio import RAIZ
-from nbgrader_apoio import montar_submissao
+from nbgrader_apoio import ambiente, montar_submissao
 
 from autograder.instrutor import registro
 from autograder.instrutor.sandbox import Limites, motivo_indisponivel
@@ -130,3 +137,58 @@ def olhar():
     assert feito["modo"] == registro.CONFIAVEL
     assert feito["celulas"]["olhar"] == {"pontos": 1.0, "erro": None}, feito
     assert feito["celulas"]["remendo"]["pontos"] == 0.0 and "o remendo do módulo não pode valer aqui" in feito["celulas"]["remendo"]["erro"]
+
+
+@pytest.mark.parametrize("modo", [
+    "células fora do sandbox",
+    pytest.param("células no sandbox", marks=pytest.mark.skipif(motivo_indisponivel() is not None, reason="sem sandbox")),
+])
+def test_corretor_morto_com_kill_9_leva_o_processo_das_celulas_junto(tmp_path, modo):
+    """O processo das células tem sessão própria (o Ctrl+C do terminal não o alcança) e antes só
+    morria pelo prazo da nota de registro. Agora a entrada dele é a vigia: com o corretor morto por
+    ``kill -9`` no meio de uma célula, ele e o que a célula criou morrem em segundos."""
+    marca = "dorme-" + uuid.uuid4().hex
+    celula = ("import subprocess, sys, time\n"
+              f"subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300)', {marca!r}])\n"
+              "time.sleep(300)")
+    roteiro = f"""
+from pathlib import Path
+from autograder.instrutor import registro
+from autograder.instrutor.sandbox import Limites
+if {modo == "células no sandbox"!r}:
+    registro.biblioteca_com_executor = lambda: False  # como com uma biblioteca sem executores
+registro.rodar_celulas(Path({str(tmp_path / "m")!r}), "solucao_ex01.py", "X = 1",
+                       [{{"id": "dorme", "pontos": 1.0, "codigo": {celula!r}}}], 600,
+                       {modo == "células no sandbox"!r}, Limites())
+"""
+    corretor = subprocess.Popen([sys.executable, "-c", roteiro], env=ambiente(), cwd=RAIZ, start_new_session=True)
+    try:
+        fim = time.monotonic() + 120
+        dorminhoco = []
+        while time.monotonic() < fim and not dorminhoco:
+            dorminhoco = [p for p in psutil.process_iter() if _ultimo_argumento(p) == marca]
+            time.sleep(0.1)
+        assert dorminhoco, "a célula deveria ter criado o processo que dorme"
+        criados = psutil.Process(corretor.pid).children(recursive=True)
+        assert any(_tem(p, "autograder.instrutor.celulas") for p in criados)
+        os.kill(corretor.pid, signal.SIGKILL)
+        corretor.wait(timeout=30)
+        _, vivos = psutil.wait_procs(criados + dorminhoco, timeout=20)
+        assert not [p for p in vivos if p.status() != psutil.STATUS_ZOMBIE], f"sobreviveram ao corretor: {vivos}"
+    finally:
+        os.killpg(corretor.pid, signal.SIGKILL) if corretor.poll() is None else None
+        corretor.wait(timeout=30)
+
+
+def _ultimo_argumento(proc: psutil.Process) -> str | None:
+    try:
+        return proc.cmdline()[-1]
+    except (psutil.Error, IndexError):
+        return None
+
+
+def _tem(proc: psutil.Process, texto: str) -> bool:
+    try:
+        return texto in " ".join(proc.cmdline())
+    except psutil.Error:
+        return False

@@ -1,20 +1,27 @@
 """O processo das células da nota de registro: roda o código das células de teste do source, uma a
 uma, e escreve quais passaram.
 
-    python -m autograder.instrutor.celulas PEDIDO.json RESPOSTA.json
+    python -m autograder.instrutor.celulas [--vigiar-entrada] PEDIDO.json RESPOSTA.json
 
 Roda na pasta que tem só o módulo do aluno. Não roda nenhuma célula do notebook do aluno: só as do
 enunciado (o pedido), cada uma num espaço de nomes novo. Com a biblioteca que inicia executores pelo
 ``AUTOGRADER_EXECUTOR``, o código do aluno nunca roda neste processo, só nos executores (no sandbox).
 A resposta é JSON simples: ``{id: {"ok": bool, "erro": texto}}``. Com ``-`` no lugar do arquivo de
 resposta, ela sai numa linha ``AUTOGRADER-RESPOSTA {...}`` do stdout.
+
+Com ``--vigiar-entrada``, a entrada padrão é um pipe cuja escrita fica com o corretor: quando ela fecha
+(o corretor terminou ou foi morto, até com ``kill -9``), este processo mata o próprio grupo — ele e os
+executores que iniciou (cada um leva o seu sandbox junto) —, em vez de rodar sozinho até o prazo.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
 
@@ -47,8 +54,25 @@ def rodar(celulas: list[dict]) -> dict:
     return respostas
 
 
+def _vigiar_entrada() -> None:
+    """Numa thread: lê a entrada até o fim e então mata o grupo deste processo (sessão própria)."""
+
+    def vigiar():
+        with contextlib.suppress(OSError):
+            while os.read(0, 4096):
+                pass
+        os.killpg(os.getpgrp(), signal.SIGKILL)
+
+    if os.getpgrp() != os.getpid():
+        raise SystemExit("--vigiar-entrada exige um processo líder do próprio grupo (start_new_session)")
+    threading.Thread(target=vigiar, name="vigia-da-entrada", daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "--vigiar-entrada":
+        _vigiar_entrada()
+        argv = argv[1:]
     pedido, destino = Path(argv[0]), argv[1]
     celulas = json.loads(pedido.read_text(encoding="utf-8"))["celulas"]
     respostas = rodar(celulas)

@@ -4,11 +4,16 @@ O ``nbgrader autograde`` roda no processo do corretor e fala com o kernel por so
 (transporte ``ipc``): a pasta dos soquetes é a única montada com escrita no sandbox além da pasta de
 trabalho. O kernel recebe as interrupções como mensagens (``interrupt_mode = "message"``), porque o
 bwrap não repassa sinais.
+
+A entrada padrão do kernel é a vigia do sandbox (:meth:`Sandbox.prefixo`): este processo guarda a ponta
+de escrita de um pipe enquanto o kernel vive; se ele morrer (um ``kill -9`` no corretor, mesmo no meio
+da partida do ``bwrap``), o sandbox inteiro morre junto.
 """
 
 from __future__ import annotations
 
 import copy
+import os
 import shutil
 import subprocess
 import sys
@@ -29,6 +34,12 @@ class KernelIsolado(AsyncKernelManager):
     """
 
     isolamento = Dict({}, config=True, help="pasta dos soquetes, token e limites do sandbox")
+    _vigia: int | None = None  # a ponta de escrita do pipe da vigia do sandbox do kernel atual
+
+    def _fechar_vigia(self) -> None:
+        if self._vigia is not None:
+            os.close(self._vigia)
+            self._vigia = None
 
     @property
     def kernel_spec(self):
@@ -59,8 +70,26 @@ class KernelIsolado(AsyncKernelManager):
         caixa.preparar()
         kw["env"] = {**kw.get("env", {})}
         kw.setdefault("stdout", subprocess.DEVNULL)  # "To connect another client..." do ipykernel
-        kernel_cmd = [*caixa.prefixo(kw["env"]), *kernel_cmd]
-        return await super()._async_launch_kernel(kernel_cmd, **kw)
+        kernel_cmd = [*caixa.prefixo(kw["env"], vigiar_entrada=True), *kernel_cmd]
+        self._fechar_vigia()
+        leitura, self._vigia = os.pipe()  # os dois sem herança: só o bwrap recebe a leitura (stdin)
+        kw["stdin"] = leitura
+        try:
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+        finally:
+            os.close(leitura)
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        try:
+            await super()._async_cleanup_resources(restart=restart)
+        finally:
+            self._fechar_vigia()  # o kernel já terminou: o sandbox dele já não existe
+
+    def __del__(self):
+        self._fechar_vigia()
+        parent = super()
+        if hasattr(parent, "__del__"):
+            parent.__del__()
 
 
 class ExecuteIsolado(Execute):

@@ -127,19 +127,29 @@ def rodar_celulas(
             # O pedido (com os testes ocultos) e a resposta ficam fora da pasta que o sandbox vê.
             pedido, resposta = Path(fora) / "pedido.json", Path(fora) / "resposta.json"
             pedido.write_text(json.dumps(pedido_dados), encoding="utf-8")
-            cmd = [sys.executable, "-m", "autograder.instrutor.celulas", str(pedido), str(resposta)]
+            cmd = [sys.executable, "-m", "autograder.instrutor.celulas", "--vigiar-entrada", str(pedido), str(resposta)]
             if caixa is not None:
                 caixa.preparar()
                 env["AUTOGRADER_EXECUTOR"] = caixa.variavel_executor(env_base)
         else:
             pedido, resposta = pasta / ".pedido.json", None
             pedido.write_text(json.dumps(pedido_dados), encoding="utf-8")
-            cmd = [*caixa.prefixo(env_base), sys.executable, "-m", "autograder.instrutor.celulas", pedido.name, "-"]
+            cmd = [*caixa.prefixo(env_base, vigiar_entrada=True), sys.executable, "-m", "autograder.instrutor.celulas", pedido.name, "-"]
         inicio = time.monotonic()
-        proc = subprocess.Popen(
-            cmd, cwd=pasta, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        # A entrada do processo das células é a vigia: a escrita fica aqui até o fim. Se este processo
+        # morrer (kill -9 no corretor), o processo das células e os sandboxes dele morrem em seguida,
+        # em vez de rodar sozinhos até o prazo.
+        leitura, vigia = os.pipe()
+        try:
+            proc = subprocess.Popen(
+                cmd, cwd=pasta, env=env, stdin=leitura, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        except BaseException:
+            os.close(vigia)
+            raise
+        finally:
+            os.close(leitura)
         try:
             saida, _ = proc.communicate(timeout=prazo)
             estourou = False
@@ -148,6 +158,7 @@ def rodar_celulas(
             saida = b""
         finally:
             _encerrar(proc, caixa)
+            os.close(vigia)
         pedido.unlink(missing_ok=True)
         texto_saida = saida.decode("utf-8", "replace")
         dados = _ler_resposta(resposta, texto_saida)

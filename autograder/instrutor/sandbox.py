@@ -110,8 +110,17 @@ class Sandbox:
         dentro.setdefault("LANG", "C.UTF-8")
         return dentro
 
-    def prefixo(self, env: dict[str, str] | None = None) -> list[str]:
-        """O comando que roda ``prefixo + [programa, args...]`` dentro do sandbox, na pasta de trabalho."""
+    def prefixo(self, env: dict[str, str] | None = None, vigiar_entrada: bool = False) -> list[str]:
+        """O comando que roda ``prefixo + [programa, args...]`` dentro do sandbox, na pasta de trabalho.
+
+        Com ``vigiar_entrada``, a entrada padrão do comando é a vigia do sandbox: quem inicia passa a
+        ponta de leitura de um pipe (``stdin=``) e guarda a de escrita enquanto o sandbox deve viver.
+        Quando ninguém mais a tem aberta (quem iniciou terminou ou foi morto, até com SIGKILL), a vigia,
+        um processo do shell dentro do sandbox, mata todos os processos do namespace. Isso cobre o que o
+        ``--die-with-parent`` não cobre: o ``bwrap`` só pede o sinal da morte do pai depois de montar o
+        namespace, e um pai morto antes disso deixava o sandbox (um kernel ocioso) vivo para sempre.
+        O programa recebe ``/dev/null`` como entrada padrão.
+        """
         bwrap = shutil.which("bwrap")
         if not bwrap:
             raise SemIsolamento(motivo_indisponivel() or "bwrap não encontrado")
@@ -144,7 +153,13 @@ class Sandbox:
             copia += f"; find . -xdev -exec chown -h {self.uid}:{self.uid} {{}} + 2>/dev/null"
             # O que o processo de fora criou nelas (as pastas de cada executor) passa ao usuário do sandbox.
             copia += "".join(f"; chown -R -h {self.uid}:{self.uid} ./{shlex.quote(nome)} 2>/dev/null" for nome in internas)
-        cmd += ["/bin/sh", "-c", copia + '; exec "$@"', "sandbox"]
+        vigia = ""
+        if vigiar_entrada:
+            # O laço lê até o fim do arquivo (o pipe sem escritor); ``kill -KILL -1`` dentro de um
+            # namespace de PID só alcança os processos dele. Como root, a vigia tem outro uid que o
+            # aluno, que não pode matá-la.
+            vigia = "exec 3<&0 0</dev/null; { while read -r _; do :; done; kill -KILL -1; } <&3 & exec 3<&-; "
+        cmd += ["/bin/sh", "-c", vigia + copia + '; exec "$@"', "sandbox"]
         if self.uid is not None:
             cmd += [
                 "setpriv", f"--reuid={self.uid}", f"--regid={self.uid}", "--clear-groups",
