@@ -128,21 +128,23 @@ def test_a_vigia_mata_o_sandbox_quando_a_escrita_fecha_mesmo_com_o_pai_vivo(tmp_
 
 
 @precisa_do_sandbox
-def test_com_a_vigia_o_programa_le_a_entrada_vazia(tmp_path: Path):
+def test_com_a_vigia_o_programa_le_a_entrada_vazia_e_nao_tem_filhos(tmp_path: Path):
     """O programa no sandbox não recebe o pipe da vigia: a entrada dele é /dev/null (ler não tira
-    nada da vigia nem trava esperando)."""
+    nada da vigia nem trava esperando). A vigia não é filha dele: o ipykernel, ao sair, tenta
+    terminar os próprios filhos, e uma vigia filha (de outro uid) enchia o log de AccessDenied."""
     leitura, escrita = os.pipe()
     caixa = Sandbox(tmp_path)
     try:
         r = subprocess.run([*caixa.prefixo(vigiar_entrada=True), sys.executable, "-c",
-                            "import os, sys; print(repr(sys.stdin.read()), os.readlink('/proc/self/fd/0'))"],
+                            "import os, sys, psutil; print(repr(sys.stdin.read()), os.readlink('/proc/self/fd/0'), "
+                            "len(psutil.Process().children()))"],
                            cwd=tmp_path, stdin=leitura, capture_output=True, text=True, timeout=60)
     finally:
         os.close(leitura)
         os.close(escrita)
         caixa.encerrar()
     assert r.returncode == 0, r.stderr
-    assert r.stdout.split() == ["''", "/dev/null"]
+    assert r.stdout.split() == ["''", "/dev/null", "0"]
 
 
 @precisa_do_sandbox
