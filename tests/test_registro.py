@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 
@@ -192,3 +193,18 @@ def _tem(proc: psutil.Process, texto: str) -> bool:
         return texto in " ".join(proc.cmdline())
     except psutil.Error:
         return False
+
+
+def test_a_vigia_do_processo_das_celulas_so_onde_ha_grupos_de_processos(monkeypatch):
+    """No Windows (corretor com ``--sem-isolamento``) não há ``os.killpg``: o corretor não pede a vigia
+    e, pedida, ela não derruba o processo das células."""
+    from autograder.instrutor import celulas
+
+    assert registro.opcoes_da_vigia() == (["--vigiar-entrada"] if os.name == "posix" else [])
+    monkeypatch.setattr(registro.os, "name", "nt")
+    assert registro.opcoes_da_vigia() == []
+    monkeypatch.undo()
+    threads_antes = len(threading.enumerate())
+    monkeypatch.delattr(celulas.os, "killpg")
+    celulas._vigiar_entrada()  # sem exceção e sem thread
+    assert len(threading.enumerate()) == threads_antes

@@ -63,6 +63,8 @@ def _vigiar_entrada() -> None:
                 pass
         os.killpg(os.getpgrp(), signal.SIGKILL)
 
+    if not hasattr(os, "killpg"):
+        return  # sem grupos de processos (Windows): o corretor não pede a vigia ali
     if os.getpgrp() != os.getpid():
         raise SystemExit("--vigiar-entrada exige um processo líder do próprio grupo (start_new_session)")
     threading.Thread(target=vigiar, name="vigia-da-entrada", daemon=True).start()

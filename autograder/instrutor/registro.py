@@ -127,7 +127,7 @@ def rodar_celulas(
             # O pedido (com os testes ocultos) e a resposta ficam fora da pasta que o sandbox vê.
             pedido, resposta = Path(fora) / "pedido.json", Path(fora) / "resposta.json"
             pedido.write_text(json.dumps(pedido_dados), encoding="utf-8")
-            cmd = [sys.executable, "-m", "autograder.instrutor.celulas", "--vigiar-entrada", str(pedido), str(resposta)]
+            cmd = [sys.executable, "-m", "autograder.instrutor.celulas", *opcoes_da_vigia(), str(pedido), str(resposta)]
             if caixa is not None:
                 caixa.preparar()
                 env["AUTOGRADER_EXECUTOR"] = caixa.variavel_executor(env_base)
@@ -174,6 +174,12 @@ def rodar_celulas(
                 erro = f"o prazo da nota de registro ({prazo:g} s) acabou"
             resultado["celulas"][celula["id"]] = {"pontos": 0.0, "erro": str(erro or "sem resposta")[:500]}
     return resultado
+
+
+def opcoes_da_vigia() -> list[str]:
+    """A vigia da entrada do processo das células mata o grupo dele: só onde há grupos de processos
+    (POSIX). No Windows (``--sem-isolamento``), o processo das células morre pelo prazo, como antes."""
+    return ["--vigiar-entrada"] if os.name == "posix" else []
 
 
 def _encerrar(proc: subprocess.Popen, caixa: Sandbox | None) -> None:
