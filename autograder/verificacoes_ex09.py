@@ -160,7 +160,10 @@ def conferir_falhas(execucao, tarefa, argumentos, processos: int) -> None:
     if nos_dois:
         _falhar(f"x={nos_dois[0]!r} está em resultados e em falhas ao mesmo tempo")
     fins = tarefa.fins()
-    for x, fim in fins.items():
+    # Na ordem dos argumentos, não na de término: com várias tarefas perdidas, a mensagem nomeia
+    # sempre a mesma (a ordem de término muda com a carga da máquina).
+    ordem = {x: i for i, x in enumerate(argumentos)}
+    for x, fim in sorted(fins.items(), key=lambda item: ordem.get(item[0], len(ordem))):
         if x not in resultados:
             causa = ("a exceção de outra tarefa não pode levar junto os resultados das outras" if not morrem else
                      "o resultado chegou antes de o trabalhador morrer: não o descarte")

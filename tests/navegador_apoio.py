@@ -25,7 +25,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from apoio import RAIZ, encerrar, vivos
+from apoio import RAIZ, encerrar, travar_arquivo, vivos
 
 ARTEFATOS = RAIZ / "artefatos" / "navegador"
 
@@ -255,9 +255,13 @@ def configuracoes_do_usuario(destino: Path) -> Path:
 
 
 @contextlib.contextmanager
-def jupyterlab_pelo_make(pasta: Path, configuracoes: Path, **env_extra: str) -> Iterator[Jupyter]:
+def jupyterlab_pelo_make(pasta: Path, configuracoes: Path, trava: Path | None = None, **env_extra: str) -> Iterator[Jupyter]:
     """Abre o JupyterLab com ``make curso`` (o comando do README) em ``pasta``, em 127.0.0.1 com
-    um token aleatório, e no fim desliga o servidor e tudo o que ele criou."""
+    um token aleatório, e no fim desliga o servidor e tudo o que ele criou.
+
+    ``trava``: um arquivo comum aos processos do xdist, travado até o servidor responder. Todos abrem
+    o ``make curso`` com o MESMO venv, e o ``ambiente.sh`` recusa, de propósito, um segundo ``make``
+    no mesmo ambiente ao mesmo tempo (visto em ci23: dois processos do xdist com o fixture do módulo)."""
     venv = Path(sys.prefix)
     instalado = venv / "bin" / ".instalado"
     assert instalado.exists(), "o ambiente não foi criado por 'make instalar'"
@@ -276,11 +280,19 @@ def jupyterlab_pelo_make(pasta: Path, configuracoes: Path, **env_extra: str) -> 
     comando = ["make", "--no-print-directory", "curso", f"VENV={venv}", f"PORTA={porta}", f"JUPYTER_OPCOES={opcoes}",
                # -o: o venv já está pronto; o make não pode reinstalá-lo a partir da cópia.
                "-o", str(instalado)]
-    with open(log, "wb") as saida:
-        servidor = subprocess.Popen(comando, cwd=pasta, env=env, stdout=saida, stderr=subprocess.STDOUT, start_new_session=True)
-    jupyter = Jupyter(f"http://127.0.0.1:{porta}", token, pasta, log)
-    try:
-        _esperar_pronto(jupyter, servidor, prazo=120)
+    with contextlib.ExitStack() as partida:
+        if trava is not None:
+            arquivo = partida.enter_context(open(trava, "w"))
+            travar_arquivo(arquivo, time.monotonic() + 600, "outro JupyterLab dos testes não abriu em 600 s")
+        with open(log, "wb") as saida:
+            servidor = subprocess.Popen(comando, cwd=pasta, env=env, stdout=saida, stderr=subprocess.STDOUT, start_new_session=True)
+        jupyter = Jupyter(f"http://127.0.0.1:{porta}", token, pasta, log)
+        try:
+            _esperar_pronto(jupyter, servidor, prazo=120)
+        except BaseException:
+            _desligar(jupyter, servidor)
+            raise
+    try:  # a trava já saiu: o servidor responde, o make já não mexe no ambiente
         yield jupyter
     finally:
         _desligar(jupyter, servidor)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import gerar_toc  # em livro/, posto no sys.path pelo conftest
 import pytest
-from apoio import sem_ansi
+from apoio import pasta_da_execucao, sem_ansi
 from navegador_apoio import (
     Jupyter,
     Registro,
@@ -197,7 +197,8 @@ def jupyter(tmp_path_factory) -> Jupyter:
     configuracoes = configuracoes_do_usuario(base / "user-settings")
     # O instrutor publica o ex01 na troca do curso (.exchange/): o aluno o verá na Assignment List.
     nbgrader("release_assignment", "ex01_processos", cwd=pasta, timeout=300)
-    with jupyterlab_pelo_make(pasta, configuracoes, PROCESSOS_ESCALA="0.01") as servidor:
+    trava = pasta_da_execucao(tmp_path_factory) / "make-curso.trava"
+    with jupyterlab_pelo_make(pasta, configuracoes, trava=trava, PROCESSOS_ESCALA="0.01") as servidor:
         yield servidor
 
 
