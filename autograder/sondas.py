@@ -201,12 +201,20 @@ class Event(Sonda):
     """``multiprocessing.Event()``: anota set/clear/is_set/wait (``esperando`` ao entrar no wait,
     ``acordou`` ao sair). Com ``esperar_por=k``, o ``set()`` primeiro espera (até ``espera`` s) haver
     ``k`` processos parados no ``wait`` — assim quem não espera pelo evento é visto sempre, sem
-    depender de quem largou primeiro; o evento ``set`` diz quantos esperavam (``esperavam``)."""
+    depender de quem largou primeiro; o evento ``set`` diz quantos esperavam (``esperavam``).
+
+    Com ``esperar_olhada=True``, o ``set()`` primeiro espera (até ``espera`` s) outro processo olhar o
+    evento desligado (um ``is_set()`` que respondeu ``False``, ou um ``wait`` que expirou) depois de o
+    ``set()`` começar — ou haver alguém parado no ``wait``. Quem olha o evento a cada volta continua
+    vendo-o levantado logo depois; quem olhou uma última vez e foi se bloquear noutra coisa (um
+    ``recv()`` sem prazo) fica bloqueado sempre, não só quando a máquina está lenta: a corrida entre
+    "o filho olhou" e "o pai levantou" tem sempre o mesmo vencedor. O evento ``set`` diz se alguém
+    olhou (``olhada``)."""
 
     tipo = "event"
 
-    def __init__(self, esperar_por: int = 0, espera: float = 5.0):
-        super().__init__(esperar_por=esperar_por, espera=espera)
+    def __init__(self, esperar_por: int = 0, espera: float = 5.0, esperar_olhada: bool = False):
+        super().__init__(esperar_por=esperar_por, espera=espera, esperar_olhada=esperar_olhada)
 
 
 class Funcao(Sonda):
@@ -509,23 +517,50 @@ class FilaSondada(_Instrumentada):
 
 
 class EventoSondado(_Instrumentada):
-    def __init__(self, diario: _Diario, real, esperar_por: int = 0, espera: float = 5.0):
+    def __init__(self, diario: _Diario, real, esperar_por: int = 0, espera: float = 5.0,
+                 esperar_olhada: bool = False):
         super().__init__(diario)
         self._real = real
         self._esperar_por = esperar_por
         self._espera = espera
+        self._esperar_olhada = esperar_olhada
         self._interna = _CONTEXTO.Lock()
         self._esperando = _CONTEXTO.RawValue("i", 0)
+        # As olhadas que viram o evento desligado, de processos que não o que está no set().
+        self._olhadas = _CONTEXTO.RawValue("Q", 0)
+        self._levantando = _CONTEXTO.RawValue("i", 0)
+
+    def _olhou_desligado(self) -> None:
+        """Conta uma olhada que viu o evento desligado — DEPOIS de ler a resposta: quando o set()
+        vê a conta mudar, quem olhou já decidiu o que fazer com o ``False``."""
+        if self._esperar_olhada and os.getpid() != self._levantando.value:
+            # Sem trava (um laço de espera ocupada passa aqui sem parar): dois incrementos ao mesmo
+            # tempo podem virar um só, mas a conta muda — e só a mudança importa ao set().
+            self._olhadas.value += 1
 
     def set(self):
         if self._esperar_por:
             fim = time.monotonic() + self._espera
             while self._esperando.value < self._esperar_por and time.monotonic() < fim:
                 time.sleep(0.005)
+        olhada = None
+        if self._esperar_olhada and not self._real.is_set():
+            self._levantando.value = os.getpid()
+            antes_das_olhadas = self._olhadas.value
+            fim = time.monotonic() + self._espera
+            olhada = False
+            while time.monotonic() < fim:
+                if self._olhadas.value != antes_das_olhadas or self._esperando.value > 0:
+                    olhada = True
+                    break
+                time.sleep(0.002)
         esperavam = self._esperando.value
         antes = time.monotonic_ns()
         self._real.set()
-        self._anotar("set", t=antes, esperavam=esperavam)
+        if olhada is None:
+            self._anotar("set", t=antes, esperavam=esperavam)
+        else:
+            self._anotar("set", t=antes, esperavam=esperavam, olhada=olhada)
 
     def clear(self):
         self._real.clear()
@@ -533,6 +568,8 @@ class EventoSondado(_Instrumentada):
 
     def is_set(self) -> bool:
         resposta = self._real.is_set()
+        if not resposta:
+            self._olhou_desligado()
         # Só quando a resposta muda para este processo: um laço de espera ocupada chamaria is_set()
         # milhões de vezes, e o que importa é quando cada processo viu o evento desligado e ligado.
         if getattr(self, "_visto", {}).get(os.getpid()) != resposta:
@@ -549,6 +586,8 @@ class EventoSondado(_Instrumentada):
         finally:
             with self._interna:
                 self._esperando.value -= 1
+        if not resposta:
+            self._olhou_desligado()
         self._anotar("acordou", resposta=resposta)
         return resposta
 
@@ -676,7 +715,8 @@ class Materializacao:
         elif sonda.tipo == "queue":
             objeto = FilaSondada(diario, _CONTEXTO.Queue(p["maxsize"]))
         elif sonda.tipo == "event":
-            objeto = EventoSondado(diario, _CONTEXTO.Event(), p["esperar_por"], p["espera"])
+            objeto = EventoSondado(diario, _CONTEXTO.Event(), p["esperar_por"], p["espera"],
+                                   p.get("esperar_olhada", False))
         elif sonda.tipo == "funcao":
             pasta = os.path.join(self.pasta, sonda.ident + ".andamento")
             os.makedirs(pasta, exist_ok=True)

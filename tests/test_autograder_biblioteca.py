@@ -271,6 +271,30 @@ def test_sonda_barrier_e_queue(metodo):
     assert fila.contar("empty") == 0 and fila.contar("put") == 1
 
 
+def test_sonda_event_esperar_olhada_da_sempre_a_mesma_vencedora(metodo):
+    """Com ``esperar_olhada``, o set() do pai espera o filho olhar o evento desligado: a corrida
+    "o filho olha" × "o pai levanta" tem sempre o mesmo resultado, qualquer que seja a carga."""
+    for _ in range(2):
+        parar = sondas.Event(esperar_olhada=True, espera=15)
+        assert rodar_no_filho(t.levanta_com_filho_olhando, parar, 0.3, False, prazo=40) is False
+        (levantou,) = [e for e in parar.eventos if e["op"] == "set"]
+        assert levantou["olhada"] is True and parar.final is True
+        vistos = [e for e in parar.eventos if e["op"] == "is_set"]
+        assert [e["resposta"] for e in vistos] == [False] and vistos[0]["t"] <= levantou["t"]
+    # Sem a opção, o pai levanta na hora e o filho, que olha 0,3 s depois, vê o evento levantado.
+    parar = sondas.Event()
+    assert rodar_no_filho(t.levanta_com_filho_olhando, parar, 0.3, False, prazo=40) is True
+    assert "olhada" not in [e for e in parar.eventos if e["op"] == "set"][0]
+    # Quem está parado no wait já conta como olhando: acorda com o set() e vê True.
+    parar = sondas.Event(esperar_olhada=True, espera=15)
+    assert rodar_no_filho(t.levanta_com_filho_olhando, parar, 0.3, True, prazo=40) is True
+    assert [e["olhada"] for e in parar.eventos if e["op"] == "set"] == [True]
+    # Ninguém olha: o set() acontece mesmo assim, depois da espera, e anota que ninguém olhou.
+    parar = sondas.Event(esperar_olhada=True, espera=0.3)
+    assert rodar_no_filho(t.levanta_sozinho, parar, prazo=20) is True
+    assert [e["olhada"] for e in parar.eventos if e["op"] == "set"] == [False]
+
+
 def test_sonda_funcao_prova_paralelismo_por_encontro(metodo):
     # até 30 s pelo encontro: o segundo trabalhador do spawn pode levar segundos para nascer numa
     # máquina ocupada, e o encontro acaba assim que os dois chegam (a espera longa não custa nada)

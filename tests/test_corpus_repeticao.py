@@ -33,6 +33,8 @@ CASOS = [
     ("ex04_memoria", "le_antes_do_join", "fork"),
     ("ex04_memoria", "trava_em_duas_posses", "fork"),
     ("ex04_memoria", "logging_e_prints", "fork"),
+    ("ex07_eventos", "correta_referencia", "spawn"),
+    ("ex07_eventos", "sutil_eco_com_recv_bloqueante", "forkserver"),
     ("ex08_condicao", "correta_referencia", "fork"),
     ("ex08_condicao", "correta_wait_em_laco_e_marcador", "fork"),
     ("ex08_condicao", "sutil_espera_ocupada", "fork"),

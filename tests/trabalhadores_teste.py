@@ -195,3 +195,25 @@ def incrementa_com_contexto(contador, metodo):
     p.start()
     p.join()
     return contador.value
+
+
+def levanta_com_filho_olhando(evento, atraso, esperar):
+    """O pai levanta ``evento`` logo depois de iniciar um filho que só olha o evento ``atraso`` s
+    depois de nascer (com ``is_set()``, ou com ``wait`` se ``esperar``); devolve o que o filho viu."""
+    fila = multiprocessing.Queue()
+    p = multiprocessing.Process(target=_olha_uma_vez, args=(evento, atraso, esperar, fila))
+    p.start()
+    evento.set()
+    visto = fila.get(timeout=20)
+    p.join(timeout=10)
+    return visto
+
+
+def _olha_uma_vez(evento, atraso, esperar, fila):
+    time.sleep(atraso)
+    fila.put(evento.wait(10) if esperar else evento.is_set())
+
+
+def levanta_sozinho(evento):
+    evento.set()
+    return evento.is_set()
