@@ -81,6 +81,23 @@ def paralelo(modulo: str, n: int, processos: int, preencher, blocos):
         s.destruir_restos(_criados(blocos, t0))
 
 
+def _esperar_as_chamadas(preencher, prazo: float = 8.0) -> None:
+    """Espera cada chamada do ``preencher`` terminar (``fim`` ou ``falhou``), até ``prazo`` s: um filho
+    que a função do aluno não esperou ainda está trabalhando — e o que ele faz depois da volta da função
+    (terminar depois do unlink) é o que o teste precisa ver."""
+    diario = getattr(preencher, "_diario", None)
+    if diario is None:
+        return
+    fim = time.monotonic() + prazo
+    while time.monotonic() < fim:
+        eventos, _ = diario.ler(100_000)
+        chamadas = sum(1 for e in eventos if e["op"] == "chamada")
+        terminadas = sum(1 for e in eventos if e["op"] in ("fim", "falhou", "sem_bloco", "fora"))
+        if terminadas >= chamadas:
+            return
+        time.sleep(0.02)
+
+
 def ciclo(modulo: str, casos: list, blocos) -> list[dict]:
     """Parte C: cada caso é ``(n, processos, preencher)`` (o ``preencher`` pode falhar de
     propósito num filho). Chama ``quadrados_em_paralelo`` e devolve, por caso: a exceção que ela
@@ -92,12 +109,13 @@ def ciclo(modulo: str, casos: list, blocos) -> list[dict]:
         t0 = time.monotonic_ns()
         try:
             mod.quadrados_em_paralelo(n, processos, preencher=preencher)
-            erro = None
+            erro, runtime = None, False
         except Exception as e:  # noqa: BLE001 - relatada ao aluno
-            erro = f"{type(e).__name__}: {e}"
+            erro, runtime = f"{type(e).__name__}: {e}", isinstance(e, RuntimeError)
         t1 = time.monotonic_ns()
+        _esperar_as_chamadas(preencher)
         criados = _criados(blocos, t0)
         situacao = {nome: {"existe": s.existe(nome), "mapeado": s.mapeado(nome)} for nome in criados}
         s.destruir_restos(criados)
-        resultados.append({"erro": erro, "marcas": (t0, t1), "blocos": situacao})
+        resultados.append({"erro": erro, "runtime": runtime, "marcas": (t0, t1), "blocos": situacao})
     return resultados

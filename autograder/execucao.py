@@ -445,6 +445,8 @@ class Execucao:
     diagnostico: str = ""
     segundos: float = 0.0
     sondas: dict = field(default_factory=dict)
+    #: Se a saída já foi impressa na célula (por :func:`mostrar_saida`): impressa uma vez só.
+    saida_impressa: bool = False
 
     @property
     def iniciados(self) -> list[dict]:
@@ -826,14 +828,20 @@ def rodar_no_filho(funcao, *args, prazo: float = 5.0, **kwargs):
 
 
 def mostrar_saida(execucao: Execucao) -> None:
+    """Imprime no stdout da célula o que o código do aluno imprimiu (limitado), uma vez por execução."""
+    if execucao.saida_impressa:
+        return
+    execucao.saida_impressa = True
     texto = execucao.saida_mostrada()
     if texto:
         print(texto.lstrip("\n"), file=sys.stdout, flush=True)
 
 
 def interpretar(execucao: Execucao, prazo: float):
-    """O resultado da execução, ou a :class:`FalhaNoFilho` que explica o que deu errado."""
+    """O resultado da execução, ou a :class:`FalhaNoFilho` que explica o que deu errado. Antes, mostra
+    o que o código imprimiu (se ninguém mostrou ainda): a saída aparece abaixo do teste, passe ou não."""
     __tracebackhide__ = True
+    mostrar_saida(execucao)
     nome, resposta = execucao.nome, execucao.resposta
     sobras = (f"\n  (além disso, {execucao.sobras} processo(s) criados pelo código ficaram vivos e foram "
               "encerrados pelo teste)") if execucao.sobras else ""

@@ -163,14 +163,23 @@ class Blocos(sondas.Sonda):
         return nomes
 
 
+#: Num caso com um filho que falha, os outros filhos só terminam quando o bloco é destruído (ou depois
+#: destes segundos): quem levanta a exceção sem esperar todos os filhos destrói o bloco com um filho
+#: ainda trabalhando — visto sempre, não só quando esse filho demora.
+SEGURAR_DEPOIS_DA_FALHA = 3.0
+
+
 class Preencher(sondas.Sonda):
     """O ``preencher(nome, n, inicio, fim)`` do teste (veja o começo do módulo)."""
 
     tipo = "preencher_ex10"
 
     def __init__(self, blocos: Blocos, deslocamento: float = 0.0, encontro: int | None = None,
-                 espera: float = 10.0, falhar_em: int | None = None):
-        super().__init__(deslocamento=deslocamento, encontro=encontro, espera=espera, falhar_em=falhar_em)
+                 espera: float = 10.0, falhar_em: int | None = None, segurar: float | None = None):
+        if segurar is None:
+            segurar = SEGURAR_DEPOIS_DA_FALHA if falhar_em is not None else 0.0
+        super().__init__(deslocamento=deslocamento, encontro=encontro, espera=espera, falhar_em=falhar_em,
+                         segurar=segurar)
         self.blocos = blocos
         self.protegido_por = (blocos,)  # assim a sonda dos blocos volta preenchida junto
 
@@ -210,8 +219,9 @@ class Observador:
 
 class PreencherSondado:
     def __init__(self, diario, observador: Observador, pasta: str, deslocamento: float,
-                 encontro: int | None, espera: float, falhar_em: int | None):
+                 encontro: int | None, espera: float, falhar_em: int | None, segurar: float = 0.0):
         self._diario = diario
+        self._segurar = segurar
         self._observador = observador
         self._pasta = pasta
         self._deslocamento = deslocamento
@@ -253,7 +263,20 @@ class PreencherSondado:
                 struct.pack_into("d", shm.buf, 8 * i, float(i * i + self._deslocamento))
         finally:
             fechar(shm)
-        self._diario.anotar("fim", inicio=inicio, fim=fim, encontro=encontrou)
+        segurou = self._segurar_ate_destruirem(nome)
+        self._diario.anotar("fim", inicio=inicio, fim=fim, encontro=encontrou, segurou=segurou)
+
+    def _segurar_ate_destruirem(self, nome: str) -> bool | None:
+        """No caso com falha, o filho que não falhou só termina quando o bloco deixa de existir (ou o
+        prazo ``segurar`` acaba): devolve se o bloco foi destruído enquanto ele ainda trabalhava."""
+        if not self._segurar or os.getpid() == self._diario.pid_executor:
+            return None
+        fim = time.monotonic() + self._segurar
+        while time.monotonic() < fim:
+            if not existe(nome):
+                return True
+            time.sleep(0.02)
+        return False
 
     def __repr__(self) -> str:
         return "<função preencher (sonda do teste)>"

@@ -42,6 +42,46 @@ def conferir_condicao_segura(itens, inicio, quantidade) -> None:
             )
 
 
+def esperas_sem_conferir(condicao, dados, pid: int | None = None, desde: int | None = None,
+                         ate: int | None = None) -> list[dict]:
+    """As esperas (``wait``) feitas sem ler o buffer na MESMA posse da trava: o processo olhou o
+    estado, soltou a trava e só numa posse seguinte chamou ``wait``. Um aviso que chegue entre as
+    duas posses se perde (o aviso perdido) — visto sempre nos eventos, não só quando a corrida acontece.
+    Uma posse começa ao pegar a trava sem segurá-la (``adquirir`` com profundidade 1) ou ao voltar de
+    um ``wait`` (``acordou``), que a devolve."""
+    leituras: dict[int, list[int]] = {}
+    for sonda in dados:
+        for e in sonda.eventos:
+            if e["op"] == "ler":
+                leituras.setdefault(e["pid"], []).append(e["t"])
+    inicios: dict[int, list[int]] = {}
+    for e in condicao.eventos:
+        if e["op"] == "acordou" or (e["op"] == "adquirir" and e.get("profundidade") == 1):
+            inicios.setdefault(e["pid"], []).append(e["t"])
+    ruins = []
+    for espera in condicao.esperas(pid):
+        if (desde is not None and espera["t"] < desde) or (ate is not None and espera["t"] > ate):
+            continue
+        antes = [t for t in inicios.get(espera["pid"], []) if t <= espera["t"]]
+        if not antes:
+            continue
+        comeco = max(antes)
+        if not any(comeco <= t <= espera["t"] for t in leituras.get(espera["pid"], [])):
+            ruins.append(espera)
+    return ruins
+
+
+def _falhar_aviso_perdido(ruins: list[dict]) -> None:
+    __tracebackhide__ = True
+    _falhar(
+        f"{_quem(ruins[0])} chamou wait na condição sem olhar o buffer na mesma posse da trava "
+        f"({len(ruins)} espera(s) assim): ele conferiu o buffer, soltou a trava e só depois a pegou de novo "
+        "para esperar. Um notify_all() que chegue nesse intervalo se perde, e ele dorme até o prazo (o "
+        "aviso perdido). Confira o buffer e chame wait dentro do mesmo with condicao: — "
+        "condicao.wait_for(predicado, timeout=...) faz isso"
+    )
+
+
 def _simular(operacoes: list) -> tuple[list, list]:
     fila, esperado = [], []
     for op in operacoes:
@@ -119,6 +159,9 @@ def conferir_prazo(res, lado: str, segundos: float, condicao, itens, inicio, qua
     if not esperas:
         _falhar(f"{chamada} levantou TimeoutError sem esperar na condição: espere com condicao.wait_for(..., "
                 "timeout=prazo) (ou wait) até haver vaga/item ou o prazo acabar")
+    ruins = esperas_sem_conferir(condicao, (itens, inicio, quantidade), res["pid"], t0, t1)
+    if ruins:
+        _falhar_aviso_perdido(ruins)
     mudou = [e for s in (itens, inicio, quantidade) for e in s.eventos
              if e["op"] == "escrever" and t0 <= e["t"] <= t1]
     if mudou:
@@ -144,6 +187,9 @@ def conferir_acordar(res, lado: str, condicao, itens, inicio, quantidade) -> Non
             f"{olhadas} vez(es) sem esperar nela: isso é espera ocupada. Com o buffer {estado}, espere com "
             "condicao.wait_for(predicado, timeout=prazo) (ou wait), que solta a trava e dorme até alguém avisar"
         )
+    ruins = esperas_sem_conferir(condicao, (itens, inicio, quantidade), pid, ate=t0)
+    if ruins:
+        _falhar_aviso_perdido(ruins)
     sem_prazo = [e for e in esperas if e.get("timeout") is None]
     if sem_prazo:
         _falhar(f"o processo filho esperou na condição sem prazo (wait()/wait_for() sem timeout): use o prazo de {lado}")
@@ -180,17 +226,23 @@ def verificar_producao(execucao, lotes, n_consumidores, condicao, itens, inicio,
             "acordando outro produtor), deixando o outro lado esperando até o prazo. Use notify_all()"
         )
     conferir_condicao_segura(itens, inicio, quantidade)
+    ruins = esperas_sem_conferir(condicao, (itens, inicio, quantidade))
+    if ruins:
+        _falhar_aviso_perdido(ruins)
+    capacidade = len(itens.final) if isinstance(itens.final, list) else None
+    # Estourar a capacidade (ou ficar negativo) é a causa; os itens repetidos ou perdidos, a consequência.
+    estourou = [e for e in quantidade.eventos if e["op"] == "escrever" and capacidade is not None
+                and isinstance(e.get("valor"), int) and not 0 <= e["valor"] <= capacidade]
+    if estourou:
+        _falhar(f"{_quem(estourou[0])} fez quantidade chegar a {estourou[0]['valor']}, com capacidade {capacidade}: "
+                "colocar espera enquanto o buffer está cheio (e retirar, enquanto está vazio) — confira o buffer "
+                "de novo ao acordar, num laço (while) ou com wait_for")
     resultado = interpretar(execucao, 60)
     todos = [x for lote in lotes for x in lote]
-    capacidade = len(itens.final)
     if not isinstance(resultado, list):
         _falhar(f"produzir_e_consumir devolveu {type(resultado).__name__}; devolva a lista dos itens retirados")
     if Counter(resultado) != Counter(todos):
         _falhar(f"esperava os itens {sorted(todos)} (em qualquer ordem), cada um uma vez; recebi {sorted(resultado, key=repr)}")
-    estourou = [e for e in quantidade.eventos if e["op"] == "escrever" and not 0 <= e["valor"] <= capacidade]
-    if estourou:
-        _falhar(f"{_quem(estourou[0])} fez quantidade chegar a {estourou[0]['valor']}, com capacidade {capacidade}: "
-                "colocar espera enquanto o buffer está cheio")
     escritas = [e for e in itens.eventos if e["op"] == "escrever" and isinstance(e.get("valor"), int) and e["valor"] >= 0]
     do_pai = [e for e in escritas if e["no_executor"]]
     if do_pai:

@@ -171,6 +171,10 @@ def conferir_ciclo(res: dict, preencher, blocos) -> None:
         _falhar("um filho falhou (preencher levantou RuntimeError e o filho terminou com exitcode 1), mas "
                 "quadrados_em_paralelo voltou normalmente: depois do join, confira o exitcode de cada filho e "
                 "levante RuntimeError se algum falhou")
+    if falha and not res.get("runtime"):
+        _falhar(f"um filho falhou e quadrados_em_paralelo levantou {res['erro'].split(':')[0]}; o enunciado pede "
+                "RuntimeError (por exemplo, raise RuntimeError(f\"o filho {pid} terminou com exitcode "
+                "{exitcode}\"))")
     if not falha and res["erro"] is not None:
         _falhar(f"quadrados_em_paralelo levantou {res['erro']} num caso sem falhas")
     depois = "levantou a exceção" if falha else "voltou"
@@ -196,8 +200,14 @@ def conferir_ciclo(res: dict, preencher, blocos) -> None:
             _falhar(f"o bloco {nome} continua existindo depois que quadrados_em_paralelo {depois} ({situacao}): quem "
                     f"cria o bloco faz unlink (uma vez), senão ele fica no sistema até o rastreador de recursos "
                     f"avisar do vazamento.{onde}")
-        ultimos = [e["t"] for e in preencher.eventos if e["op"] in ("fim", "falhou") and t0 <= e["t"] <= t1]
+        # Sem limite no fim: um filho não esperado termina DEPOIS de a função voltar (cada caso tem o seu
+        # preencher, então todos os eventos dele são deste caso).
+        ultimos = [e["t"] for e in preencher.eventos if e["op"] in ("fim", "falhou") and t0 <= e["t"]]
         if ultimos and unlinks[0]["t"] < max(ultimos):
+            if falha:
+                _falhar("o pai fez unlink do bloco com um filho ainda trabalhando (caso com um filho que falha): "
+                        "levantou a exceção sem esperar todos os filhos. Espere todos (join), confira o "
+                        "exitcode de cada um e só então levante RuntimeError — o finally fecha e destrói")
             _falhar(f"o pai fez unlink do bloco antes de os filhos terminarem ({situacao}): espere todos (join) e "
                     "só então feche e destrua")
         if estado["mapeado"]:

@@ -393,6 +393,48 @@ class BufferLimitado:
 ''' + _PROCESSOS_OK,
         causas={B: "não avisou ninguém"},
     ),
+    "sutil_aviso_perdido": Submissao(
+        # Confere o buffer numa posse da trava e espera noutra: o aviso que chega no meio se perde. Antes,
+        # só perdia a parte C quando a corrida acontecia (1 em 10); agora o teste vê a espera sem olhar.
+        "sutil", {A: 3, B: 0, C: 0},
+        modulo=_CABECALHO + _BUFFER_OK.replace(
+            "        with self.condicao:\n            if not self.condicao.wait_for(lambda: self.quantidade.value < self.capacidade, timeout=prazo):\n"
+            "                raise TimeoutError(\"cheio\")\n",
+            "        limite = time.monotonic() + prazo\n"
+            "        while self.quantos() >= self.capacidade:\n"
+            "            if time.monotonic() >= limite:\n"
+            "                raise TimeoutError(\"cheio\")\n"
+            "            with self.condicao:\n"
+            "                self.condicao.wait(max(0.0, limite - time.monotonic()))\n"
+            "        with self.condicao:\n").replace(
+            "        with self.condicao:\n            if not self.condicao.wait_for(lambda: self.quantidade.value > 0, timeout=prazo):\n"
+            "                raise TimeoutError(\"vazio\")\n",
+            "        limite = time.monotonic() + prazo\n"
+            "        while self.quantos() <= 0:\n"
+            "            if time.monotonic() >= limite:\n"
+            "                raise TimeoutError(\"vazio\")\n"
+            "            with self.condicao:\n"
+            "                self.condicao.wait(max(0.0, limite - time.monotonic()))\n"
+            "        with self.condicao:\n") + _PROCESSOS_OK,
+        causas={B: "sem olhar o buffer na mesma posse da trava", C: "sem olhar o buffer na mesma posse da trava"},
+    ),
+    "sutil_if_em_vez_de_laco": Submissao(
+        # Espera com if (uma vez) em vez de while: acordado por notify_all junto com outro produtor, coloca
+        # sem conferir de novo e estoura a capacidade. A mensagem nomeia o estouro, não os itens repetidos.
+        "sutil", {A: 3, B: 3, C: 0},
+        modulo=_CABECALHO + _BUFFER_OK.replace(
+            "            if not self.condicao.wait_for(lambda: self.quantidade.value < self.capacidade, timeout=prazo):\n"
+            "                raise TimeoutError(\"cheio\")\n",
+            "            if self.quantidade.value >= self.capacidade:\n"
+            "                if not self.condicao.wait(prazo):\n"
+            "                    raise TimeoutError(\"cheio\")\n").replace(
+            "            if not self.condicao.wait_for(lambda: self.quantidade.value > 0, timeout=prazo):\n"
+            "                raise TimeoutError(\"vazio\")\n",
+            "            if self.quantidade.value <= 0:\n"
+            "                if not self.condicao.wait(prazo):\n"
+            "                    raise TimeoutError(\"vazio\")\n") + _PROCESSOS_OK,
+        causas={C: "fez quantidade chegar a"},
+    ),
     "sutil_ignora_o_prazo": Submissao(
         "sutil", {A: 3, B: 0, C: 4},
         modulo=_CABECALHO + _BUFFER_OK.replace(", timeout=prazo)", ")") + _PROCESSOS_OK,

@@ -387,6 +387,22 @@ def quadrados_em_paralelo(n, processos, preencher=preencher_fatia):
         modulo=_REF.replace("        if any(p.exitcode != 0 for p in filhos):\n            raise RuntimeError(\"algum filho falhou\")\n", ""),
         causas={C: "voltou normalmente"},
     ),
+    "sutil_levanta_sem_esperar_todos": Submissao(
+        # Desiste no primeiro filho que falhou: os outros nem são esperados, e o finally destrói o bloco
+        # com eles trabalhando. O preencher do teste segura os outros filhos até o bloco sumir.
+        "sutil", {A: 3, B: 4, C: 0},
+        modulo=_REF.replace(
+            "        for p in filhos:\n            p.join(PRAZO)\n        if any(p.exitcode != 0 for p in filhos):\n"
+            "            raise RuntimeError(\"algum filho falhou\")\n",
+            "        for p in filhos:\n            p.join(PRAZO)\n            if p.exitcode != 0:\n"
+            "                raise RuntimeError(f\"o filho {p.pid} falhou\")\n"),
+        causas={C: "com um filho ainda trabalhando.*sem esperar todos os filhos"},
+    ),
+    "sutil_outra_excecao": Submissao(
+        "sutil", {A: 3, B: 4, C: 0},
+        modulo=_REF.replace('raise RuntimeError("algum filho falhou")', 'raise ChildProcessError("algum filho falhou")'),
+        causas={C: "levantou ChildProcessError; o enunciado pede RuntimeError"},
+    ),
     # --- patológicas ----------------------------------------------------------------------------
     "patologica_le_pela_view_depois_do_close": Submissao(
         "patologica", {A: 3, B: 0, C: 0},
