@@ -43,6 +43,9 @@ def esperas(nome: str, casos: list) -> list:
         if caso[0] == "prazo":
             _, lado, segundos, partes = caso
             resultados.append(prazo(nome, *partes, lado, segundos))
+        elif caso[0] == "dois":
+            _, lado, partes = caso
+            resultados.append(dois(nome, *partes, lado))
         else:
             _, lado, partes = caso
             resultados.append(acordar(nome, *partes, lado))
@@ -134,3 +137,55 @@ def acordar(nome: str, condicao, itens, inicio, quantidade, lado: str) -> dict:
         filho.join(timeout=5)
     return {"pid_filho": filho.pid, "marcas": (t0, t1), "esperando": esperando, "avisou": avisou,
             "filho": resposta, "terminou": terminou, "devolveu": devolveu}
+
+
+def _esperar_ate(condicao_ok, prazo: float) -> bool:
+    fim = time.monotonic() + prazo
+    while time.monotonic() < fim:
+        if condicao_ok():
+            return True
+        time.sleep(0.01)
+    return condicao_ok()
+
+
+def dois(nome: str, condicao, itens, inicio, quantidade, lado: str) -> dict:
+    """Parte B: com o buffer cheio (lado "colocar") ou vazio ("retirar"), DOIS processos filhos chamam a
+    operação e ficam esperando; o roteiro espera os dois parados no wait e abre UMA vaga (ou põe UM
+    item): o notify_all() acorda os dois, e só um pode seguir — o outro tem de conferir o buffer de novo
+    e voltar a esperar. Depois o roteiro abre a segunda vaga (ou põe o segundo item) para ele terminar."""
+    buf = _buffer(nome, condicao, itens, inicio, quantidade)
+    if lado == "colocar":
+        for i in range(len(itens)):
+            buf.colocar(100 + i)
+    saida = multiprocessing.Queue()
+    filhos = [multiprocessing.Process(target=_no_filho, args=(buf, lado, 900 + k if lado == "colocar" else None, saida))
+              for k in range(2)]
+    for filho in filhos:
+        filho.start()
+    _esperar_ate(lambda: condicao.esperando_agora() >= 2 or not all(f.is_alive() for f in filhos), ESPERA_PELO_FILHO)
+    esperaram = condicao.esperando_agora()
+    t0 = time.monotonic_ns()
+    respostas = []
+
+    def contraria(k: int) -> None:
+        if lado == "colocar":
+            buf.retirar()
+        else:
+            buf.colocar(777 + k)
+
+    contraria(0)
+    with contextlib.suppress(queue.Empty):
+        respostas.append(saida.get(timeout=15))
+    # O segundo volta a esperar (ou já terminou, se colocou sem conferir de novo).
+    _esperar_ate(lambda: condicao.esperando_agora() >= 1 or not saida.empty()
+                 or not all(f.is_alive() for f in filhos), ESPERA_PELO_FILHO)
+    contraria(1)
+    with contextlib.suppress(queue.Empty):
+        respostas.append(saida.get(timeout=15))
+    t1 = time.monotonic_ns()
+    for filho in filhos:
+        filho.join(timeout=5)
+        if filho.is_alive():
+            filho.kill()
+            filho.join(timeout=5)
+    return {"pids": [f.pid for f in filhos], "esperaram": esperaram, "marcas": (t0, t1), "respostas": respostas}

@@ -144,6 +144,8 @@ def verificar_esperas(execucao, casos) -> None:
     for caso, res in zip(casos, resultados):
         if caso[0] == "prazo":
             conferir_prazo(res, caso[1], caso[2], *caso[3])
+        elif caso[0] == "dois":
+            conferir_dois(res, caso[1], *caso[2])
         else:
             conferir_acordar(res, caso[1], *caso[2])
 
@@ -212,6 +214,34 @@ def conferir_acordar(res, lado: str, condicao, itens, inicio, quantidade) -> Non
             _falhar(f"o filho esperava um item num buffer vazio; o pai colocou 777 e o filho retirou {res['filho'][1]!r}")
         if final:
             _falhar(f"o único item foi retirado, mas o buffer ficou {final}")
+
+
+def conferir_dois(res, lado: str, condicao, itens, inicio, quantidade) -> None:
+    """Parte B: dois filhos esperam no buffer cheio (vazio); uma vaga (um item) só: o notify_all() acorda
+    os dois e só um segue — o outro confere o buffer de novo e volta a esperar, sem estourar o buffer."""
+    __tracebackhide__ = True
+    t0, t1 = res["marcas"]
+    capacidade = len(itens.final) if isinstance(itens.final, list) else None
+    estado = "cheio" if lado == "colocar" else "vazio"
+    estourou = [e for e in quantidade.eventos if e["op"] == "escrever" and t0 <= e["t"] and capacidade is not None
+                and isinstance(e.get("valor"), int) and not 0 <= e["valor"] <= capacidade]
+    if estourou:
+        _falhar(
+            f"com dois processos esperando em {lado}() no buffer {estado} e "
+            f"{'uma vaga só' if lado == 'colocar' else 'um item só'}, o notify_all() acordou os dois e os dois "
+            f"seguiram: quantidade chegou a {estourou[0]['valor']} (capacidade {capacidade}). Quem acorda confere "
+            "o buffer de novo antes de mexer nele — espere num laço (while) ou com wait_for, não com um if"
+        )
+    ruins = esperas_sem_conferir(condicao, (itens, inicio, quantidade), desde=t0, ate=t1)
+    if ruins:
+        _falhar_aviso_perdido(ruins)
+    erros = [r for r in res["respostas"] if r[0] != "ok"]
+    if erros:
+        _falhar(f"com dois processos esperando em {lado}(), um deles levantou {erros[0][1]}")
+    if len(res["respostas"]) < 2:
+        _falhar(f"com dois processos esperando em {lado}() e {'duas vagas' if lado == 'colocar' else 'dois itens'} "
+                f"abertos um depois do outro, só {len(res['respostas'])} terminou: quem acorda e não pode seguir "
+                "volta a esperar, e o próximo notify_all() o acorda de novo")
 
 
 def verificar_producao(execucao, lotes, n_consumidores, condicao, itens, inicio, quantidade) -> None:

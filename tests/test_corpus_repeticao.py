@@ -40,10 +40,13 @@ CASOS = [
     ("ex08_condicao", "sutil_espera_ocupada", "fork"),
     ("ex08_condicao", "sutil_sem_aviso", "fork"),
     ("ex08_condicao", "sutil_notify_um_so", "fork"),
+    ("ex08_condicao", "sutil_if_em_vez_de_laco", "forkserver"),
+    ("ex08_condicao", "sutil_aviso_perdido", "spawn"),
     ("ex09_pools", "correta_referencia", "fork"),
     ("ex09_pools", "sutil_sem_chunksize", "fork"),
     ("ex10_memoria_compartilhada", "correta_referencia", "spawn"),
     ("ex10_memoria_compartilhada", "sutil_cada_filho_faz_unlink", "fork"),
+    ("ex10_memoria_compartilhada", "sutil_levanta_sem_esperar_todos", "spawn"),
 ]
 
 

@@ -420,8 +420,9 @@ class BufferLimitado:
     ),
     "sutil_if_em_vez_de_laco": Submissao(
         # Espera com if (uma vez) em vez de while: acordado por notify_all junto com outro produtor, coloca
-        # sem conferir de novo e estoura a capacidade. A mensagem nomeia o estouro, não os itens repetidos.
-        "sutil", {A: 3, B: 3, C: 0},
+        # sem conferir de novo e estoura a capacidade — visto sempre na parte B (dois filhos esperando, uma
+        # vaga só). A mensagem nomeia o estouro, não os itens repetidos.
+        "sutil", {A: 3, B: 0, C: 0},
         modulo=_CABECALHO + _BUFFER_OK.replace(
             "            if not self.condicao.wait_for(lambda: self.quantidade.value < self.capacidade, timeout=prazo):\n"
             "                raise TimeoutError(\"cheio\")\n",
@@ -433,7 +434,7 @@ class BufferLimitado:
             "            if self.quantidade.value <= 0:\n"
             "                if not self.condicao.wait(prazo):\n"
             "                    raise TimeoutError(\"vazio\")\n") + _PROCESSOS_OK,
-        causas={C: "fez quantidade chegar a"},
+        causas={B: "acordou os dois e os dois seguiram", C: "fez quantidade chegar a"},
     ),
     "sutil_ignora_o_prazo": Submissao(
         "sutil", {A: 3, B: 0, C: 4},
