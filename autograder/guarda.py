@@ -490,8 +490,12 @@ def fotografar_classe(classe: type) -> None:
     """Guarda o conteúdo de ``classe`` (nome -> identidade de cada atributo): trocar, acrescentar ou
     apagar um atributo depois disso é visto por :func:`conferir_objeto` e na coleta. O autograder
     chama isto também depois de instrumentar uma classe da biblioteca (``BaseProcess.join``...)."""
-    _CLASSES[classe] = {chave: id(valor) for chave, valor in vars(classe).items()}
+    _CLASSES[classe] = {chave: id(valor) for chave, valor in vars(classe).items() if chave not in _CACHES}
     _MRO.clear()
+
+
+#: Atributos que a biblioteca padrão guarda nas classes como cache (o pickle guarda ``__slotnames__``).
+_CACHES = frozenset({"__slotnames__"})
 
 
 def _classe_mudou(classe: type) -> str | None:
@@ -499,8 +503,8 @@ def _classe_mudou(classe: type) -> str | None:
     if foto is None:
         return None
     atual = vars(classe)
-    if len(atual) != len(foto):
-        novos = set(atual) ^ set(foto)
+    if len(atual) != len(foto) and len(atual) - len(foto) != sum(1 for c in _CACHES if c in atual):
+        novos = (set(atual) - _CACHES) ^ set(foto)
         return f"{classe.__qualname__}.{sorted(novos)[0] if novos else '?'}"
     for chave, ident in foto.items():
         if id(atual.get(chave)) != ident:
