@@ -344,11 +344,6 @@ def _gancho(evento: str, args) -> None:
 # Conferências chamadas pelas sondas
 
 
-#: Os quadros de onde uma sonda pode ser construída (a cadeia do autograder que começa neles).
-_CONSTRUTORES = frozenset({
-    "principal_multiprocessing", "principal_comando", "<module>",
-    "Observadora.__call__", "ParticipanteObservado.__call__",
-})
 #: Classes do autograder cujos métodos públicos não são primitivas das sondas.
 _NAO_PRIMITIVAS = frozenset({"_Diario", "Materializacao", "_Instrumentada"})
 
@@ -390,15 +385,19 @@ def conferir_anotacao(diario=None) -> None:
 
 
 def conferir_construcao() -> None:
-    """Nos construtores das sondas do executor e dos filhos: só o autograder constrói uma sonda (um
-    objeto de sonda feito pelo aluno, com o diário de outra, anotaria o que ele quisesse)."""
+    """Nos construtores das sondas: só o autograder constrói uma sonda (um objeto de sonda feito pelo
+    aluno, com o diário de outra, anotaria o que ele quisesse). Uma sonda pode nascer dentro de um
+    método público de outra (o proxy aninhado do ex05), nunca de um construtor chamado pelo aluno."""
     if not _ESTADO["ativo"]:
         return
     externo, chamador = _cadeia_do_autograder(_getframe(1))
     if chamador is None:
         return
-    if externo.f_code.co_qualname not in _CONSTRUTORES:
-        _disparar(f"construiu um objeto das sondas ({externo.f_code.co_qualname}), em {_onde(chamador)}")
+    qualname = externo.f_code.co_qualname
+    partes = qualname.split(".")
+    if not _publico(partes[-1]) or partes[-1] in ("__init__", "__new__") \
+            or ("<locals>" not in partes and partes[0] in _NAO_PRIMITIVAS):
+        _disparar(f"construiu um objeto das sondas ({qualname}), em {_onde(chamador)}")
 
 
 def _classes_de(classe: type) -> tuple:

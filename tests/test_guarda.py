@@ -226,3 +226,20 @@ def f(fila, valor, n):
     assert interpretar(execucao, PRAZO) == [[0, 1, 4], [0, 2, 4], 3, 4, True]
     assert fila.contar("put") == 3 and fila.contar("get") == 3 and valor.final == 3
     assert valor.sem_trava() == []
+
+
+def test_sonda_construida_pelo_aluno_com_o_diario_de_outra(na_pasta, monkeypatch):
+    """Uma TravaSondada feita pelo aluno com o diário da fila anotaria posses que não aconteceram."""
+    monkeypatch.setenv("PROCESSOS_METODO", "fork")
+    _escrever(na_pasta, "construida", """
+from autograder import sondas as _s
+
+def f(fila, n):
+    trava = _s.TravaSondada(fila._diario, multiprocessing.Lock(), False)
+    with trava:
+        pass
+    return n
+""")
+    mod = carregar("construida")
+    with pytest.raises(FalhaNoFilho, match=MENSAGEM + r".*construiu um objeto das sondas"):
+        executar(mod.f, sondas.Queue(), 1, prazo=PRAZO)
