@@ -282,6 +282,27 @@ def _ev_dlsym(args) -> str | None:
     return None
 
 
+def _ev_comando(*indices):
+    """Um comando (outro programa, sem a guarda) que recebe o caminho de uma pasta das sondas."""
+    def conferir(args):
+        pastas = _ESTADO["pastas"]
+        if not pastas:
+            return None
+        textos = []
+        for i in indices:
+            valor = args[i] if i < len(args) else None
+            if isinstance(valor, (str, bytes, os.PathLike)):
+                textos.append(os.fsdecode(valor))
+            elif isinstance(valor, (list, tuple)):
+                textos.extend(os.fsdecode(v) for v in valor if isinstance(v, (str, bytes, os.PathLike)))
+        for texto in textos:
+            for pasta in pastas:
+                if pasta.rstrip(os.sep) in texto:
+                    return f"passou a pasta das sondas a outro programa ({texto[:120]})"
+        return None
+    return conferir
+
+
 #: evento -> (conferência, de quem é proibido: "naoag" = tudo que não é autograder; "aluno" = só o
 #: código do aluno, não bibliotecas instaladas; "aluno_imediato" = só quando o próprio quadro do aluno
 #: chama, sem a biblioteca padrão no meio)
@@ -299,6 +320,11 @@ _EVENTOS = {
     "os.utime": (_ev_caminhos(0), "naoag"),
     "os.chdir": (_ev_caminhos(0), "naoag"),
     "shutil.rmtree": (_ev_caminhos(0), "naoag"),
+    "subprocess.Popen": (_ev_comando(0, 1), "naoag"),
+    "os.system": (_ev_comando(0), "naoag"),
+    "os.exec": (_ev_comando(0, 1), "naoag"),
+    "os.posix_spawn": (_ev_comando(0, 1), "naoag"),
+    "os.spawn": (_ev_comando(1, 2), "naoag"),
     "object.__setattr__": (_ev_setattr, "naoag"),
     "object.__delattr__": (_ev_setattr, "naoag"),
     "object.__getattr__": (_ev_getattr_code, "aluno_imediato"),

@@ -243,3 +243,18 @@ def f(fila, n):
     mod = carregar("construida")
     with pytest.raises(FalhaNoFilho, match=MENSAGEM + r".*construiu um objeto das sondas"):
         executar(mod.f, sondas.Queue(), 1, prazo=PRAZO)
+
+
+def test_outro_programa_com_a_pasta_das_sondas(na_pasta, monkeypatch):
+    """Um python novo (sem a guarda) que recebe o caminho do diário para escrever nele."""
+    monkeypatch.setenv("PROCESSOS_METODO", "fork")
+    _escrever(na_pasta, "comando", """
+import subprocess, sys
+
+def f(fila, n):
+    subprocess.run([sys.executable, "-c", "import sys; open(sys.argv[1], 'a').write('')", fila._diario.caminho])
+    return n
+""")
+    mod = carregar("comando")
+    with pytest.raises(FalhaNoFilho, match=MENSAGEM + r".*outro programa"):
+        executar(mod.f, sondas.Queue(), 1, prazo=PRAZO)
