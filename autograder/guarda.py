@@ -474,6 +474,8 @@ def conferir_modulos() -> None:
         modulo = sys.modules.get(nome)
         if modulo is None:
             continue
+        if id(modulo) != _ESTADO.get("objetos_modulos", {}).get(nome, id(modulo)):
+            _disparar(f"trocou o módulo {nome} em sys.modules")
         agora = vars(modulo)
         for chave, ident in antes.items():
             if id(agora.get(chave)) != ident:
@@ -543,6 +545,7 @@ def _fotografar_modulos() -> None:
         if (nome == "autograder" or nome.startswith("autograder.")) and modulo is not None:
             fotos[nome] = {chave: id(valor) for chave, valor in vars(modulo).items()
                            if not chave.startswith("__") and not isinstance(valor, types.ModuleType)}
+            _ESTADO.setdefault("objetos_modulos", {})[nome] = id(modulo)
             for valor in list(vars(modulo).values()):
                 if isinstance(valor, type) and _no_autograder(valor) and valor not in _CLASSES:
                     fotografar_classe(valor)

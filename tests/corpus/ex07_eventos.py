@@ -311,7 +311,7 @@ def eco(conexao, parar):
 def conversar_e_parar(mensagens, parar):
     return [m.upper() for m in mensagens]
 ''',
-        causas={A: "não é de nenhum processo|o pai não levantou|ninguém chamou largada.set", B: "o pai não levantou"},
+        causas={A: "(?:não é de nenhum processo|o pai não levantou|ninguém chamou largada.set|mexeu nos instrumentos do teste)", B: "(?:o pai não levantou|mexeu nos instrumentos do teste)"},
     ),
 }
 

@@ -529,7 +529,7 @@ class BufferLimitado:
 def produzir_e_consumir(lotes, n_consumidores, *partes):
     return [x for lote in lotes for x in lote]
 ''',
-        causas={A: "ninguém escreveu em quantidade", C: "nenhum processo produtor colocou"},
+        causas={A: "(?:ninguém escreveu em quantidade|mexeu nos instrumentos do teste)", C: "(?:nenhum processo produtor colocou|mexeu nos instrumentos do teste)"},
     ),
     "trapaca_lista_comum_e_timeout_imediato": Submissao(
         "trapaca", {A: 0, B: 0, C: 0}, modulo='''

@@ -360,8 +360,8 @@ def processar_todos(tarefa, argumentos, processos):
 def em_lotes(tarefa, argumentos, processos, lote):
     return [x * x for x in argumentos]
 ''',
-        causas={A: "a tarefa do teste nunca foi chamada", B: "a tarefa do teste nunca foi chamada",
-                C: "a tarefa do teste nunca foi chamada", D: "a tarefa do teste nunca foi chamada"},
+        causas={A: "(?:a tarefa do teste nunca foi chamada|mexeu nos instrumentos do teste)", B: "(?:a tarefa do teste nunca foi chamada|mexeu nos instrumentos do teste)",
+                C: "(?:a tarefa do teste nunca foi chamada|mexeu nos instrumentos do teste)", D: "(?:a tarefa do teste nunca foi chamada|mexeu nos instrumentos do teste)"},
     ),
     "trapaca_libera_a_lenta_antes": Submissao(
         "trapaca", {A: 0, B: 2, C: 2, D: 3},
