@@ -539,6 +539,16 @@ def _classe_mudou(classe: type) -> str | None:
     return None
 
 
+def _fotografar_classes_novas() -> None:
+    """As classes dos módulos do autograder importados depois da instalação (num filho por spawn,
+    uma sonda de outro módulo desempacotada depois da primeira)."""
+    for nome, modulo in list(sys.modules.items()):
+        if (nome == "autograder" or nome.startswith("autograder.")) and modulo is not None:
+            for valor in list(vars(modulo).values()):
+                if isinstance(valor, type) and _no_autograder(valor) and valor not in _CLASSES:
+                    fotografar_classe(valor)
+
+
 def _fotografar_modulos() -> None:
     fotos = {}
     for nome, modulo in list(sys.modules.items()):
@@ -627,6 +637,7 @@ def instalar_no_filho(executor: int | None = None, pastas=(), trabalho: str | No
     for pasta in pastas:
         proteger(pasta)
     if _ESTADO["ativo"]:
+        _fotografar_classes_novas()
         return
     try:
         config = json.loads(os.environ.get(VARIAVEL, "") or "{}")
