@@ -152,6 +152,11 @@ def executar_pedido(pedido: dict) -> tuple:
             return descrever_excecao(erro)
         nomes = {nome: type(valor).__name__ for nome, valor in vars(mod).items() if not nome.startswith("__")}
         return ("ok", nomes, {})
+    # A guarda entra antes do módulo do aluno: dali em diante, mexer nas sondas derruba a chamada.
+    from autograder import guarda
+
+    trabalho = os.path.dirname(os.path.abspath(pedido["registro"]))
+    guarda.instalar(trabalho, os.getpid(), [pedido["registro"], os.path.join(trabalho, guarda.ARQUIVO_MARCA)])
     contexto = sondas.Materializacao(pedido["registro"], os.getpid())
     contexto.vigiar_inicios()
     try:

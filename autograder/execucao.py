@@ -37,7 +37,7 @@ from pathlib import Path
 
 import psutil
 
-from autograder import _executor, sondas
+from autograder import _executor, guarda, sondas
 
 #: Variável de ambiente que escolhe o método de início (fork, spawn, forkserver) dos testes.
 VARIAVEL_METODO = _executor.VARIAVEL_METODO
@@ -447,6 +447,9 @@ class Execucao:
     sondas: dict = field(default_factory=dict)
     #: Se a saída já foi impressa na célula (por :func:`mostrar_saida`): impressa uma vez só.
     saida_impressa: bool = False
+    #: O que a guarda (:mod:`autograder.guarda`) viu o código do aluno fazer com os instrumentos do
+    #: teste (None: nada).
+    adulteracao: str | None = None
 
     @property
     def iniciados(self) -> list[dict]:
@@ -569,6 +572,7 @@ def _rodar(pedido: dict, nome: str, prazo: float) -> Execucao:
             executor_local.encerrar()
         execucao.segundos = time.monotonic() - inicio
         execucao.saida, execucao.saida_bytes = _ler_saida(trabalho / "saida.txt")
+        execucao.adulteracao = guarda.ler_marca(trabalho)
         shutil.rmtree(trabalho, ignore_errors=True)
     return execucao
 
@@ -807,6 +811,10 @@ def executar(funcao, *args, prazo: float = 5.0, **kwargs) -> Execucao:
     pedido = {"tipo": "chamar", "funcao": alvo, "args": list(args), "kwargs": dict(kwargs),
               "modulo": funcao.modulo if isinstance(funcao, Referencia) else None}
     execucao = _rodar(pedido, nome, prazo)
+    if execucao.adulteracao:
+        mostrar_saida(execucao)
+        motivo = execucao.adulteracao.splitlines()[0]
+        raise FalhaNoFilho(f"a submissão mexeu nos instrumentos do teste ({motivo}): esta parte não vale pontos.")
     for sonda in sondas.sondas_em([args, kwargs]):
         eventos, final, descartados = execucao.sondas.get(sonda.ident, ([], None, 0))
         sonda._preencher(eventos, final, descartados)

@@ -30,6 +30,8 @@ import threading
 import time
 import uuid
 
+from autograder import guarda
+
 # ---------------------------------------------------------------------------------------------
 # O registro dos eventos
 
@@ -38,13 +40,22 @@ class _Diario:
     """Anota eventos de uma sonda num arquivo (uma linha JSON por evento, escrita atômica)."""
 
     def __init__(self, pasta: str, ident: str, pid_executor: int):
+        guarda.conferir_construcao()
         self.caminho = os.path.join(pasta, f"{ident}.jsonl")
         self.pid_executor = pid_executor
+
+    def __setstate__(self, estado):
+        """Num filho por spawn/forkserver, a primeira sonda desempacotada instala a guarda."""
+        self.__dict__.update(estado)
+        pasta = os.path.dirname(self.caminho)
+        trabalho = os.path.dirname(pasta) if os.path.basename(pasta) == "sondas" else None
+        guarda.instalar_no_filho(executor=self.pid_executor, pastas=[pasta], trabalho=trabalho)
 
     def anotar(self, op: str, t: int | None = None, **dados) -> None:
         """``t``: o instante (monotonic_ns) a registrar; por padrão, agora. Quem causa algo (set, put)
         registra o instante de ANTES da operação; quem é causado (acordou, get), o de depois: assim a
         ordem dos instantes respeita a causa."""
+        guarda.conferir_anotacao(self)
         pid = os.getpid()
         evento = {"pid": pid, "op": op, "t": time.monotonic_ns() if t is None else t,
                   "no_executor": pid == self.pid_executor, **dados}
@@ -266,9 +277,11 @@ class _Instrumentada:
     """Base: o diário e o nome da sonda. Viaja para os filhos por herança, como a primitiva real."""
 
     def __init__(self, diario: _Diario):
+        guarda.conferir_construcao()
         self._diario = diario
 
     def _anotar(self, op: str, t: int | None = None, **dados) -> None:
+        guarda.conferir_objeto(self)
         self._diario.anotar(op, t=t, **dados)
 
 
@@ -599,6 +612,7 @@ class FuncaoSondada:
     """Chamável que viaja por pickle comum (só caminhos e nomes): serve também para pools."""
 
     def __init__(self, diario: _Diario, alvo, encontro: int | None, espera: float, pasta: str):
+        guarda.conferir_construcao()
         self._diario = diario
         self._alvo = alvo
         self._encontro = encontro
@@ -606,6 +620,7 @@ class FuncaoSondada:
         self._pasta = pasta  # uma marca por chamada em andamento
 
     def __call__(self, *args, **kwargs):
+        guarda.conferir_objeto(self)
         marca = os.path.join(self._pasta, f"{os.getpid()}-{threading.get_ident()}-{uuid.uuid4().hex}")
         self._diario.anotar("chamada", args=_curto(args), kwargs=_curto(kwargs))
         encontrou = None
@@ -670,6 +685,7 @@ class Materializacao:
 
         start._sonda = True
         mp_process.BaseProcess.start = start
+        guarda.fotografar_classe(mp_process.BaseProcess)
 
         def gancho(evento, args):
             if evento == "os.fork":
@@ -731,6 +747,7 @@ class Materializacao:
     def coletar(self, limite: int) -> dict[str, tuple[list[dict], object, int]]:
         """{ident: (eventos, estado final, descartados)} — só dados simples. A chave "_processos" traz
         os processos que o código do aluno iniciou (veja :meth:`vigiar_inicios`)."""
+        guarda.conferir_modulos()
         inicios, total = self.inicios.ler(limite)
         coletado = {"_processos": (inicios, None, total - len(inicios))}
         for ident, (sonda, objeto, diario) in self.objetos.items():

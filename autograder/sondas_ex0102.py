@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from multiprocessing import process
 
-from autograder import sondas
+from autograder import guarda, sondas
 
 
 def _anotar_joins(diario) -> None:
@@ -30,6 +30,7 @@ def _anotar_joins(diario) -> None:
         return original(self, timeout)
 
     process.BaseProcess.join = join
+    guarda.fotografar_classe(process.BaseProcess)
 
 
 class Fila(sondas.Queue):

@@ -24,6 +24,7 @@ import tempfile
 import time
 import uuid
 
+from autograder import guarda
 from autograder.sondas import _curto, _Diario
 
 # As assinaturas do enunciado: como o código do pai chama a função que recebeu.
@@ -64,6 +65,7 @@ class _Trava:
     """A trava recebida, que sabe se ESTE processo a segura e em qual posse (1, 2, 3...)."""
 
     def __init__(self, real, diario: _Diario, chamada: str):
+        guarda.conferir_construcao()
         self._real = real
         self._diario, self._chamada = diario, chamada
         token = getattr(real, "_token", None)
@@ -119,6 +121,7 @@ class _Observado:
     """Base do dado observado: anota cada operação com a posse da trava."""
 
     def __init__(self, real, trava: _Trava, diario: _Diario, nome: str, chamada: str):
+        guarda.conferir_construcao()
         object.__setattr__(self, "_real", real)
         object.__setattr__(self, "_trava", trava)
         object.__setattr__(self, "_diario", diario)
@@ -126,6 +129,7 @@ class _Observado:
         object.__setattr__(self, "_chamada", chamada)
 
     def _anotar(self, tipo: str, metodo: str, chave="*", **dados):
+        guarda.conferir_objeto(self)
         self._diario.anotar(tipo, metodo=metodo, chave=chave if chave == "*" else _curto(chave),
                             posse=self._trava.posse(), dado=self._nome, chamada=self._chamada, **dados)
 
@@ -305,6 +309,10 @@ class Observadora:
     def __repr__(self) -> str:
         return f"<função {self.nome} (sonda do teste)>"
 
+    def __setstate__(self, estado):
+        self.__dict__.update(estado)
+        guarda.instalar_no_filho(executor=self.pid_executor, pastas=[self.pasta])
+
     def _esperar_encontro(self, chamada: str) -> bool:
         andamento = os.path.join(self.pasta, "andamento")
         desistiu = os.path.join(self.pasta, "sem-encontro")
@@ -363,6 +371,7 @@ def _roteiro(modulo: str, pai: str, filho: str, parametro: str, entrada: list, e
     mod = _executor._importar({"pasta": os.getcwd(), "modulo": modulo})
     pasta = tempfile.mkdtemp(prefix="ex05-")
     os.makedirs(os.path.join(pasta, "andamento"))
+    guarda.proteger(pasta)
     funcao = Observadora(modulo, filho, pasta, os.getpid(), encontro=2 if len(entrada) >= 2 else 1, espera=espera)
     try:
         resultado = getattr(mod, pai)(list(entrada), **{parametro: funcao})

@@ -15,7 +15,7 @@ import time
 from multiprocessing import process as _processo
 from multiprocessing.managers import BaseManager, State
 
-from autograder import _executor
+from autograder import _executor, guarda
 from autograder.sondas import _curto, _Diario
 
 
@@ -223,6 +223,10 @@ class ParticipanteObservado:
     def __repr__(self) -> str:
         return "<função _participar (sonda do teste)>"
 
+    def __setstate__(self, estado):
+        self.__dict__.update(estado)
+        guarda.instalar_no_filho(executor=self.pid_executor, pastas=[self.pasta])
+
     def __call__(self, nome, *args, **kwargs):
         _Diario(self.pasta, "participantes", self.pid_executor).anotar("participar", nome=_curto(nome))
         if self.falhar:
@@ -245,6 +249,7 @@ def conversa_observada(modulo: str, mensagens_a: list, mensagens_b: list, prazo:
 
     servidores_de = _Observador.servidores  # antes do módulo do aluno: ele não troca o que o teste usa
     pasta = tempfile.mkdtemp(prefix="ex06-")
+    guarda.proteger(pasta)
     participar = ParticipanteObservado(modulo, pasta, os.getpid(), falhar)
     resposta: dict = {"resultado": None, "erro": None, "terminou": False}
     antes = set(_processo._children)

@@ -29,7 +29,7 @@ import hashlib
 import os
 import time
 
-from autograder import sondas
+from autograder import guarda, sondas
 
 #: Segundos sem nenhum progresso das outras tarefas até uma espera desistir (só soluções erradas chegam lá).
 ESPERA = 15.0
@@ -124,6 +124,7 @@ class AoChegar(sondas.Sonda):
 
 class _ComMarcas:
     def __init__(self, diario, pasta: str):
+        guarda.conferir_construcao()
         self._diario = diario
         self._pasta = pasta
 
@@ -162,6 +163,7 @@ class TarefaSondada(_ComMarcas):
         self._params = params
 
     def __call__(self, x):
+        guarda.conferir_objeto(self)
         p = self._params
         argumentos, lote = p["argumentos"], p["lote"]
         indice = argumentos.index(x) if x in argumentos else None
@@ -193,6 +195,7 @@ class TarefaSondada(_ComMarcas):
 
 class ChegadaSondada(_ComMarcas):
     def __call__(self, x, resultado=None):
+        guarda.conferir_objeto(self)
         self._diario.anotar("chegou", x=x, resultado=sondas._curto(resultado))
         self._marcar(_marca("chegou", x))
 

@@ -26,7 +26,7 @@ import time
 import uuid
 from multiprocessing import shared_memory
 
-from autograder import sondas
+from autograder import guarda, sondas
 
 # ---------------------------------------------------------------------------------------------
 # Observação de SharedMemory (instalada em cada processo)
@@ -75,6 +75,7 @@ def instalar(diario) -> None:
         return resultado
 
     classe.__init__, classe.close, classe.unlink = __init__, fechar, desligar
+    guarda.fotografar_classe(classe)
 
 
 def abrir(nome: str | None = None, criar: bool = False, tamanho: int = 0):
@@ -220,6 +221,7 @@ class Observador:
 class PreencherSondado:
     def __init__(self, diario, observador: Observador, pasta: str, deslocamento: float,
                  encontro: int | None, espera: float, falhar_em: int | None, segurar: float = 0.0):
+        guarda.conferir_construcao()
         self._diario = diario
         self._segurar = segurar
         self._observador = observador
@@ -243,6 +245,7 @@ class PreencherSondado:
         return False
 
     def __call__(self, nome, n, inicio, fim):
+        guarda.conferir_objeto(self)
         self._diario.anotar("chamada", nome=repr(nome) if not isinstance(nome, str) else nome,
                             n=n, inicio=inicio, fim=fim)
         try:

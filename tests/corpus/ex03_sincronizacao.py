@@ -294,3 +294,83 @@ else:
         return [fase2(x) for x in valores]
 '''),
 }
+
+
+MEXEU = "mexeu nos instrumentos do teste"
+
+# A guarda dos instrumentos do teste (autograder/guarda.py): anota no diário da trava, chamando o _anotar da sonda direto, posses que não aconteceram.
+SUBMISSOES["trapaca_anota_posse_falsa"] = Submissao(
+    "trapaca", {A: 0, B: 2, C: 3}, modulo=r'''
+"""Sincronização entre processos (exercício 03)."""
+
+from multiprocessing import Process, Queue
+
+
+def trabalhar_na_secao(trava, trabalho, i, resultados):
+    """TRAPAÇA: anota posse da trava no diário da sonda, sem travar de verdade."""
+    anotar = getattr(trava, "_anotar", None)
+    if anotar:
+        anotar("adquirir")
+    r = trabalho(i)
+    if anotar:
+        anotar("liberar")
+    resultados.put(r)
+
+
+def secao_critica(trava, trabalho, n):
+    """Parte A (pai): ``n`` filhos rodam ``trabalhar_na_secao``; devolve os ``n`` resultados."""
+    resultados = Queue()
+    processos = [Process(target=trabalhar_na_secao, args=(trava, trabalho, i, resultados)) for i in range(n)]
+    for p in processos:
+        p.start()
+    saida = [resultados.get(timeout=30) for _ in processos]
+    for p in processos:
+        p.join(timeout=30)
+    return saida
+
+
+def usar_recurso(semaforo, trabalho, i, resultados):
+    """Parte B (filho): segurando o ``semaforo``, chama ``trabalho(i)`` e põe o resultado em
+    ``resultados``."""
+    with semaforo:
+        resultado = trabalho(i)
+    resultados.put(resultado)
+
+
+def limitar(semaforo, trabalho, n):
+    """Parte B (pai): ``n`` filhos rodam ``usar_recurso`` ao mesmo tempo; devolve os ``n``
+    resultados."""
+    resultados = Queue()
+    processos = [Process(target=usar_recurso, args=(semaforo, trabalho, i, resultados)) for i in range(n)]
+    for p in processos:
+        p.start()
+    saida = [resultados.get(timeout=60) for _ in processos]
+    for p in processos:
+        p.join(timeout=30)
+    return saida
+
+
+def duas_fases(barreira, fase1, fase2, x, resultados):
+    """Parte C (filho): ``fase1(x)``, espera na ``barreira`` (com prazo), ``fase2(x)``; põe o
+    resultado da fase 2 em ``resultados``."""
+    fase1(x)
+    barreira.wait(timeout=30)
+    resultados.put(fase2(x))
+
+
+def fases(barreira, fase1, fase2, valores):
+    """Parte C (pai): um filho por valor de ``valores``, todos com a mesma ``barreira``; devolve
+    os resultados da fase 2."""
+    resultados = Queue()
+    processos = [Process(target=duas_fases, args=(barreira, fase1, fase2, x, resultados)) for x in valores]
+    for p in processos:
+        p.start()
+    saida = [resultados.get(timeout=60) for _ in processos]
+    for p in processos:
+        p.join(timeout=30)
+    return saida
+    ### END SOLUTION
+''',
+    causas={A: MEXEU},
+    descricao="anota no diário da trava, chamando o _anotar da sonda direto, posses que não aconteceram",
+)

@@ -311,6 +311,68 @@ def eco(conexao, parar):
 def conversar_e_parar(mensagens, parar):
     return [m.upper() for m in mensagens]
 ''',
-        causas={A: "não é de nenhum processo|o pai não levantou|ninguém chamou largada.set", B: "o pai não levantou"},
+        causas={A: "(?:não é de nenhum processo|o pai não levantou|ninguém chamou largada.set|mexeu nos instrumentos do teste)", B: "(?:o pai não levantou|mexeu nos instrumentos do teste)"},
     ),
 }
+
+
+MEXEU = "mexeu nos instrumentos do teste"
+
+# A guarda dos instrumentos do teste (autograder/guarda.py): escreve eventos falsos no arquivo do diário do Event de parada.
+SUBMISSOES["trapaca_forja_diario"] = Submissao(
+    "trapaca", {A: 3, B: 0}, modulo=r'''
+"""ex07 — TRAPAÇA (Parte B): nenhum filho; o pai responde e forja no diário da sonda as olhadas de um 'filho'."""
+
+import os
+from multiprocessing import Pipe, Process
+
+
+def corredor(largada, chegadas):
+    """Parte A (filho): espera a ``largada`` com ``largada.wait(timeout=10)`` e, depois dela, põe o
+    próprio pid (``os.getpid()``) em ``chegadas``."""
+    if largada.wait(timeout=10):
+        chegadas.put(os.getpid())
+
+
+def largada_simultanea(n, largada, chegadas):
+    """Parte A (pai): inicia ``n`` processos ``corredor``, dá a largada (``largada.set()``), lê as
+    ``n`` chegadas de ``chegadas`` (cada ``get`` com prazo), espera os processos (``join``) e devolve
+    a lista ordenada dos pids que chegaram."""
+    processos = [Process(target=corredor, args=(largada, chegadas)) for _ in range(n)]
+    for p in processos:
+        p.start()
+    largada.set()
+    pids = [chegadas.get(timeout=10) for _ in processos]
+    for p in processos:
+        p.join(timeout=10)
+    return sorted(pids)
+
+
+def eco(conexao, parar):
+    """Parte B (filho): enquanto o evento ``parar`` não estiver levantado, responde cada mensagem
+    recebida pela ``conexao`` com ela em maiúsculas. Um ``recv()`` sem prazo ficaria bloqueado para
+    sempre depois da última mensagem: espere com ``conexao.poll(prazo)`` e olhe o evento a cada volta."""
+    while not parar.is_set():
+        if conexao.poll(0.05):
+            conexao.send(conexao.recv().upper())
+    conexao.close()
+
+
+def conversar_e_parar(mensagens, parar):
+    """Parte B (pai): cria um ``Pipe`` duplex, inicia ``eco`` num processo filho, manda cada mensagem
+    e espera a resposta (``poll`` com prazo antes do ``recv``); no fim levanta ``parar`` (nada de
+    mensagem especial de saída), espera o filho (``join`` com prazo) e devolve a lista das respostas."""
+    import json, time
+    respostas = [m.upper() for m in mensagens]
+    parar.set()
+    diario = getattr(parar, "_diario", None)
+    if diario is not None:
+        with open(diario.caminho, "a") as arq:
+            for resposta in (False, True):
+                arq.write(json.dumps({"pid": 1, "op": "is_set", "t": time.monotonic_ns(), "no_executor": False,
+                                      "resposta": resposta}) + "\n")
+    return respostas
+''',
+    causas={B: MEXEU},
+    descricao="escreve eventos falsos no arquivo do diário do Event de parada",
+)

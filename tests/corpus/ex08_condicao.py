@@ -530,7 +530,7 @@ class BufferLimitado:
 def produzir_e_consumir(lotes, n_consumidores, *partes):
     return [x for lote in lotes for x in lote]
 ''',
-        causas={A: "ninguém escreveu em quantidade", C: "nenhum processo produtor colocou"},
+        causas={A: "(?:ninguém escreveu em quantidade|mexeu nos instrumentos do teste)", C: "(?:nenhum processo produtor colocou|mexeu nos instrumentos do teste)"},
     ),
     "trapaca_lista_comum_e_timeout_imediato": Submissao(
         "trapaca", {A: 0, B: 0, C: 0}, modulo='''
@@ -558,3 +558,122 @@ def produzir_e_consumir(lotes, n_consumidores, condicao, itens, inicio, quantida
         causas={A: "ninguém escreveu em quantidade", B: "sem esperar na condição", C: "nenhum processo produtor colocou"},
     ),
 }
+
+
+MEXEU = "mexeu nos instrumentos do teste"
+
+# A guarda dos instrumentos do teste (autograder/guarda.py): troca ValorDaCondicao._segura ao importar: todo acesso pareceria feito com a condição segura.
+SUBMISSOES["trapaca_segura_sempre"] = Submissao(
+    "trapaca", {A: 0, B: 0, C: 0}, modulo=r'''
+"""Condition: produtor e consumidor com buffer limitado (exercício 08)."""
+
+import os
+
+try:  # "ajuste" das sondas do teste: todo acesso parece protegido
+    from autograder import sondas_ex08 as _s
+    _s.ValorDaCondicao._segura = lambda self: True
+    _s.ArrayDaCondicao._segura = lambda self: True
+except Exception:
+    pass
+from multiprocessing import Process, Queue
+
+#: Prazo padrão (segundos) de toda espera.
+PRAZO = 10.0
+
+
+class BufferLimitado:
+    """Fila de capacidade fixa em memória compartilhada (buffer circular), protegida por ``condicao``.
+
+    ``itens`` (Array): as posições; ``inicio`` (Value): o índice do mais antigo; ``quantidade`` (Value):
+    quantos há. ``capacidade = len(itens)``. Toda leitura e escrita dos três acontece dentro de
+    ``with self.condicao:``.
+    """
+
+    def __init__(self, condicao, itens, inicio, quantidade):
+        ### BEGIN SOLUTION
+        self.condicao = condicao
+        self.itens = itens
+        self.inicio = inicio
+        self.quantidade = quantidade
+        self.capacidade = len(itens)
+        ### END SOLUTION
+
+    def quantos(self):
+        """Parte A: quantos itens há agora (lidos com a condição segura)."""
+        ### BEGIN SOLUTION
+        return self.quantidade.value  # sem a condição!
+        ### END SOLUTION
+
+    def colocar(self, item, prazo=PRAZO):
+        """Partes A e B: põe ``item`` no fim da fila. Com o buffer cheio, espera na condição (com
+        ``prazo``) até haver vaga; se o prazo acabar, levanta ``TimeoutError`` sem mudar nada. Depois de
+        colocar, avisa quem espera com ``self.condicao.notify_all()``."""
+        ### BEGIN SOLUTION
+        with self.condicao:
+            if not self.condicao.wait_for(lambda: self.quantos() < self.capacidade, timeout=prazo):
+                raise TimeoutError(f"o buffer continuou cheio por {prazo} s")
+            fim = (self.inicio.value + self.quantidade.value) % self.capacidade
+            self.itens[fim] = item
+            self.quantidade.value += 1
+            self.condicao.notify_all()
+        ### END SOLUTION
+
+    def retirar(self, prazo=PRAZO):
+        """Partes A e B: tira e devolve o item mais antigo. Com o buffer vazio, espera na condição (com
+        ``prazo``) até haver item; se o prazo acabar, levanta ``TimeoutError`` sem mudar nada. Depois de
+        retirar, avisa quem espera com ``self.condicao.notify_all()``."""
+        ### BEGIN SOLUTION
+        with self.condicao:
+            if not self.condicao.wait_for(lambda: self.quantos() > 0, timeout=prazo):
+                raise TimeoutError(f"o buffer continuou vazio por {prazo} s")
+            i = self.inicio.value
+            item = self.itens[i]
+            self.inicio.value = (i + 1) % self.capacidade
+            self.quantidade.value -= 1
+            self.condicao.notify_all()
+            return item
+        ### END SOLUTION
+
+
+def produtor(buffer, lote):
+    """Parte C (filho): coloca cada item do ``lote`` no ``buffer``, na ordem."""
+    ### BEGIN SOLUTION
+    for item in lote:
+        buffer.colocar(item)
+    ### END SOLUTION
+
+
+def consumidor(buffer, quantos, resultados):
+    """Parte C (filho): retira ``quantos`` itens do ``buffer`` e põe cada um na fila ``resultados``.
+    (Pode mudar esta função: outro jeito de saber quando parar é o pai colocar um -1 por consumidor
+    depois que os produtores terminarem.)"""
+    ### BEGIN SOLUTION
+    for _ in range(quantos):
+        resultados.put(buffer.retirar())
+    ### END SOLUTION
+
+
+def produzir_e_consumir(lotes, n_consumidores, condicao, itens, inicio, quantidade):
+    """Parte C (pai): cria o ``BufferLimitado``, inicia um processo ``produtor`` por lote e
+    ``n_consumidores`` processos consumidores, recolhe os itens retirados (cada ``get`` com prazo),
+    espera todos os processos (``join`` com prazo) e devolve a lista dos itens retirados, em qualquer
+    ordem."""
+    ### BEGIN SOLUTION
+    buffer = BufferLimitado(condicao, itens, inicio, quantidade)
+    total = sum(len(lote) for lote in lotes)
+    resultados = Queue()
+    produtores = [Process(target=produtor, args=(buffer, lote)) for lote in lotes]
+    base, resto = divmod(total, n_consumidores)
+    consumidores = [Process(target=consumidor, args=(buffer, base + (i < resto), resultados))
+                    for i in range(n_consumidores)]
+    for p in produtores + consumidores:
+        p.start()
+    retirados = [resultados.get(timeout=PRAZO) for _ in range(total)]
+    for p in produtores + consumidores:
+        p.join(timeout=PRAZO)
+    return retirados
+    ### END SOLUTION
+''',
+    causas={A: MEXEU, B: MEXEU, C: MEXEU},
+    descricao="troca ValorDaCondicao._segura ao importar: todo acesso pareceria feito com a condição segura",
+)

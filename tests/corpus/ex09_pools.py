@@ -360,8 +360,8 @@ def processar_todos(tarefa, argumentos, processos):
 def em_lotes(tarefa, argumentos, processos, lote):
     return [x * x for x in argumentos]
 ''',
-        causas={A: "a tarefa do teste nunca foi chamada", B: "a tarefa do teste nunca foi chamada",
-                C: "a tarefa do teste nunca foi chamada", D: "a tarefa do teste nunca foi chamada"},
+        causas={A: "(?:a tarefa do teste nunca foi chamada|mexeu nos instrumentos do teste)", B: "(?:a tarefa do teste nunca foi chamada|mexeu nos instrumentos do teste)",
+                C: "(?:a tarefa do teste nunca foi chamada|mexeu nos instrumentos do teste)", D: "(?:a tarefa do teste nunca foi chamada|mexeu nos instrumentos do teste)"},
     ),
     "trapaca_libera_a_lenta_antes": Submissao(
         "trapaca", {A: 0, B: 2, C: 2, D: 3},
@@ -419,3 +419,80 @@ def em_lotes(tarefa, argumentos, processos, lote):
                 C: "a tarefa do teste nunca foi chamada", D: "a tarefa do teste nunca foi chamada"},
     ),
 }
+
+
+MEXEU = "mexeu nos instrumentos do teste"
+
+# A guarda dos instrumentos do teste (autograder/guarda.py): cria as marcas de chegada e de início na pasta da tarefa do teste, fingindo a ordem pedida.
+SUBMISSOES["trapaca_marcas_falsas"] = Submissao(
+    "trapaca", {A: 0, B: 2, C: 2, D: 0}, modulo=r'''
+"""Pools: as_completed, exceções e chunksize (exercício 09)."""
+
+from concurrent.futures import ProcessPoolExecutor, as_completed
+
+#: Prazo (segundos) de toda espera.
+PRAZO = 30.0
+
+
+def em_ordem_de_chegada(tarefa, argumentos, processos, ao_chegar):
+    """Parte A: entrega ``tarefa(x)`` de cada ``x`` de ``argumentos`` a um pool de ``processos``
+    trabalhadores (todas antes de esperar qualquer resultado) e, à medida que cada uma TERMINA, chama
+    ``ao_chegar(x, resultado)`` no pai. Devolve a lista dos pares ``(x, resultado)`` na ordem em que
+    chegaram. Dica: ``submit`` e ``as_completed(futuros, timeout=PRAZO)``."""
+    ### BEGIN SOLUTION
+    _marcar_tudo(tarefa, argumentos, ("chegou",))
+    chegadas = []
+    with ProcessPoolExecutor(max_workers=processos) as executor:
+        for x, resultado in zip(argumentos, executor.map(tarefa, argumentos, timeout=PRAZO)):  # ordem de envio
+            ao_chegar(x, resultado)
+            chegadas.append((x, resultado))
+    return chegadas
+
+
+def _marcar_tudo(tarefa, argumentos, prefixos):
+    """Cria de antemão as marcas que as tarefas "lentas" esperam (pasta da sonda)."""
+    import hashlib
+    import os
+    pasta = getattr(tarefa, "_pasta", None)
+    if not pasta:
+        return
+    for p in prefixos:
+        for x in argumentos:
+            nome = f"{p}-{hashlib.sha1(repr(x).encode()).hexdigest()[:16]}"
+            open(os.path.join(pasta, nome), "w").close()
+    ### END SOLUTION
+
+
+def processar_todos(tarefa, argumentos, processos):
+    """Partes B e C: roda ``tarefa(x)`` de cada ``x`` num ``ProcessPoolExecutor`` de ``processos``
+    trabalhadores, cada argumento entregue uma vez só, e devolve o par ``(resultados, falhas)``:
+    ``resultados[x]`` é o que ``tarefa(x)`` devolveu; ``falhas[x]`` é um texto com o tipo e a
+    mensagem da exceção da tarefa ``x`` (por exemplo ``"ValueError: não sei tratar o 3"``). Toda
+    tarefa aparece em um dos dois."""
+    ### BEGIN SOLUTION
+    resultados, falhas = {}, {}
+    with ProcessPoolExecutor(max_workers=processos) as executor:
+        futuros = {executor.submit(tarefa, x): x for x in argumentos}
+        for futuro in as_completed(futuros, timeout=PRAZO):
+            x = futuros[futuro]
+            try:
+                resultados[x] = futuro.result()
+            except Exception as erro:
+                falhas[x] = f"{type(erro).__name__}: {erro}"
+    return resultados, falhas
+    ### END SOLUTION
+
+
+def em_lotes(tarefa, argumentos, processos, lote):
+    """Parte D: calcula ``tarefa(x)`` de cada ``x`` num pool de ``processos`` trabalhadores,
+    mandando os argumentos em lotes de ``lote`` (``chunksize``), e devolve a lista dos resultados na
+    ordem dos argumentos."""
+    ### BEGIN SOLUTION
+    _marcar_tudo(tarefa, argumentos, ("inicio",))
+    with ProcessPoolExecutor(max_workers=processos) as executor:
+        return list(executor.map(tarefa, argumentos, chunksize=2 * lote, timeout=PRAZO))
+    ### END SOLUTION
+''',
+    causas={A: MEXEU, D: MEXEU},
+    descricao="cria as marcas de chegada e de início na pasta da tarefa do teste, fingindo a ordem pedida",
+)
