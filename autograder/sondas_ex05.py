@@ -129,6 +129,17 @@ class _Observado:
         self._diario.anotar(tipo, metodo=metodo, chave=chave if chave == "*" else _curto(chave),
                             posse=self._trava.posse(), dado=self._nome, chamada=self._chamada, **dados)
 
+    def _lendo(self, metodo: str, chave, funcao, *args):
+        """Roda a leitura ``funcao(*args)`` e a anota — também quando ela levanta KeyError, ValueError
+        ou IndexError: olhar e ver "não está lá" é uma leitura (``try: d[k] ... except KeyError``)."""
+        try:
+            resposta = funcao(*args)
+        except (KeyError, ValueError, IndexError):
+            self._anotar("ler", metodo, chave)
+            raise
+        self._anotar("ler", metodo, chave)
+        return resposta
+
     def _embrulhar(self, valor, chave):
         """Um proxy aninhado (``m.dict({"log": m.list()})``) também é observado."""
         if hasattr(valor, "_token") and hasattr(valor, "_callmethod"):
@@ -139,9 +150,7 @@ class _Observado:
         atributo = getattr(self._real, nome)
         if callable(atributo) and not nome.startswith("__"):
             def chamar(*args, **kwargs):
-                resposta = atributo(*args, **kwargs)
-                self._anotar("ler", nome)
-                return resposta
+                return self._lendo(nome, "*", lambda: atributo(*args, **kwargs))
             return chamar
         return atributo
 
@@ -154,29 +163,22 @@ class _Observado:
 
 class _DictObservado(_Observado):
     def get(self, chave, padrao=None):
-        valor = self._real.get(chave, padrao)
-        self._anotar("ler", "get", chave)
+        valor = self._lendo("get", chave, self._real.get, chave, padrao)
         return self._embrulhar(valor, chave)
 
     def __getitem__(self, chave):
-        valor = self._real[chave]
-        self._anotar("ler", "[]", chave)
+        valor = self._lendo("[]", chave, self._real.__getitem__, chave)
         return self._embrulhar(valor, chave)
 
     def __contains__(self, chave):
-        resposta = chave in self._real
-        self._anotar("ler", "in", chave)
-        return resposta
+        return self._lendo("in", chave, self._real.__contains__, chave)
 
     def setdefault(self, chave, padrao=None):
-        valor = self._real.setdefault(chave, padrao)  # atômico no servidor
-        self._anotar("ler", "setdefault", chave)
+        valor = self._lendo("setdefault", chave, self._real.setdefault, chave, padrao)  # atômico no servidor
         return self._embrulhar(valor, chave)
 
     def pop(self, chave, *padrao):
-        valor = self._real.pop(chave, *padrao)  # atômico no servidor
-        self._anotar("ler", "pop", chave)
-        return valor
+        return self._lendo("pop", chave, self._real.pop, chave, *padrao)  # atômico no servidor
 
     def keys(self):
         resposta = self._real.keys()
@@ -213,7 +215,11 @@ class _DictObservado(_Observado):
         self._anotar("escrever", "[]=", chave, valor=_curto(valor))
 
     def __delitem__(self, chave):
-        del self._real[chave]
+        try:
+            del self._real[chave]
+        except KeyError:  # não estava lá: nada mudou, mas o processo viu que não estava
+            self._anotar("ler", "del", chave)
+            raise
         self._anotar("escrever", "del", chave)
 
     def update(self, *args, **kwargs):
@@ -229,14 +235,10 @@ class _DictObservado(_Observado):
 
 class _ListaObservada(_Observado):
     def __contains__(self, item):
-        resposta = item in self._real
-        self._anotar("ler", "in")
-        return resposta
+        return self._lendo("in", "*", self._real.__contains__, item)
 
     def __getitem__(self, i):
-        valor = self._real[i]
-        self._anotar("ler", "[]")
-        return valor
+        return self._lendo("[]", "*", self._real.__getitem__, i)
 
     def __len__(self):
         resposta = len(self._real)
@@ -249,14 +251,10 @@ class _ListaObservada(_Observado):
         return iter(copia)
 
     def index(self, *args):
-        resposta = self._real.index(*args)  # ValueError também conta como leitura
-        self._anotar("ler", "index")
-        return resposta
+        return self._lendo("index", "*", self._real.index, *args)  # ValueError também conta como leitura
 
     def count(self, item):
-        resposta = self._real.count(item)
-        self._anotar("ler", "count")
-        return resposta
+        return self._lendo("count", "*", self._real.count, item)
 
     def append(self, item):
         self._real.append(item)
@@ -280,11 +278,19 @@ class _ListaObservada(_Observado):
         self._anotar("escrever", "[]=", valor=_curto(valor), itens=[_curto(valor)])
 
     def remove(self, item):
-        self._real.remove(item)
+        try:
+            self._real.remove(item)
+        except ValueError:  # não estava lá: nada mudou, mas o processo viu que não estava
+            self._anotar("ler", "remove")
+            raise
         self._anotar("escrever", "remove", valor=_curto(item))
 
     def pop(self, *args):
-        valor = self._real.pop(*args)
+        try:
+            valor = self._real.pop(*args)
+        except IndexError:  # lista vazia (ou índice fora): nada mudou, mas o processo olhou
+            self._anotar("ler", "pop")
+            raise
         self._anotar("escrever", "pop", valor=_curto(valor))
         return valor
 

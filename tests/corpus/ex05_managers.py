@@ -202,6 +202,65 @@ def historico_de(nomes, registrar=registrar):
         return sorted(historico["log"])
 '''
 
+EAFP = '''
+"""Managers — correta, no estilo EAFP: tenta ler e trata a ausência (KeyError / ValueError)."""
+
+from multiprocessing import Manager, Process
+
+
+def contar_palavras(texto, contagem, trava):
+    for palavra in texto.lower().split():
+        with trava:
+            try:
+                contagem[palavra] = contagem[palavra] + 1
+            except KeyError:
+                contagem[palavra] = 1
+
+
+def _todos(alvo, argumentos):
+    ps = [Process(target=alvo, args=a) for a in argumentos]
+    for p in ps:
+        p.start()
+    for p in ps:
+        p.join()
+
+
+def contagem_paralela(textos, contar=contar_palavras):
+    with Manager() as m:
+        contagem, trava = m.dict(), m.Lock()
+        _todos(contar, [(t, contagem, trava) for t in textos])
+        return dict(contagem)
+
+
+def anexar_se_ausente(lista, trava, item):
+    with trava:
+        try:
+            lista.index(item)
+        except ValueError:
+            lista.append(item)
+
+
+def unicos(itens, anexar=anexar_se_ausente):
+    with Manager() as m:
+        lista, trava = m.list(), m.Lock()
+        _todos(anexar, [(lista, trava, i) for i in itens])
+        return sorted(lista)
+
+
+def registrar(historico, trava, nome):
+    with trava:
+        log = historico["log"]
+        log.append(nome)
+        historico["log"] = log
+
+
+def historico_de(nomes, registrar=registrar):
+    with Manager() as m:
+        historico, trava = m.dict({"log": []}), m.Lock()
+        _todos(registrar, [(historico, trava, n) for n in nomes])
+        return sorted(historico["log"])
+'''
+
 SAIDA_ENORME = [(
     "    for palavra in texto.lower().split():\n        with trava:",
     "    import sys\n    print('x' * 2_000_000, flush=True)\n    print('y' * 2_000_000, file=sys.stderr, flush=True)\n"
@@ -219,6 +278,9 @@ SUBMISSOES = {
     "executor_e_aninhado": Submissao("correta", dict(TUDO), modulo=EXECUTOR_E_ANINHADO,
                                      descricao="ProcessPoolExecutor, update, conferência dupla, Lock do "
                                                "multiprocessing, lista do Manager aninhada"),
+    "eafp": Submissao("correta", dict(TUDO), modulo=EAFP,
+                      descricao="try/except KeyError e lista.index/except ValueError dentro da trava: a "
+                                "leitura que levanta também é leitura"),
     "saida_enorme": Submissao("patologica", dict(TUDO), trocas=SAIDA_ENORME,
                               descricao="cada filho imprime 4 MB (stdout e stderr): imprimir não custa ponto"),
     # --- sutilmente erradas: uma por requisito -----------------------------------------------
