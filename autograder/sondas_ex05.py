@@ -295,13 +295,27 @@ class _ListaObservada(_Observado):
         return valor
 
 
+#: (pid, marca) deste processo: a marca muda em cada processo novo (também num fork, que herda esta lista
+#: com o pid do pai), e assim dois processos diferentes nunca se confundem, mesmo que um pid se repita.
+_ESTE_PROCESSO: list = [None, None]
+
+
+def _processo() -> str:
+    if _ESTE_PROCESSO[0] != os.getpid():
+        _ESTE_PROCESSO[:] = [os.getpid(), uuid.uuid4().hex[:12]]
+    return f"{_ESTE_PROCESSO[0]}:{_ESTE_PROCESSO[1]}"
+
+
 class Observadora:
     """A função que o teste entrega ao pai no lugar de ``contar_palavras`` (ou ``anexar_se_ausente``,
     ou ``registrar``). Viaja por pickle comum (só textos e números): serve para Process e para pools.
 
-    Cada chamada: anota ``chamada`` (pid, argumentos, quem é o dado e a trava), espera até ``espera``
-    segundos haver ``encontro`` chamadas em andamento ao mesmo tempo (prova de processos em paralelo,
-    sem relógio), roda a função do aluno com o dado e a trava observados e anota ``fim``.
+    Cada chamada: anota ``chamada`` (pid, qual processo, argumentos, quem é o dado e a trava), espera
+    até ``espera`` segundos haver ``encontro`` chamadas (uma por item) começadas — prova de processos em
+    paralelo, sem relógio; e, num pool, cada trabalhador fica com uma chamada só enquanto espera, então
+    um pool com um trabalhador por item dá sempre um processo por item, e um pool menor, nunca —, roda a
+    função do aluno com o dado e a trava observados e anota ``fim`` (com ``encontro``: se havia ao menos
+    duas chamadas começadas quando esta parou de esperar).
     """
 
     def __init__(self, modulo: str, nome: str, pasta: str, pid_executor: int, encontro: int, espera: float):
@@ -317,13 +331,18 @@ class Observadora:
         marca = os.path.join(andamento, chamada)
         open(marca, "w").close()  # noqa: SIM115
         fim = time.monotonic() + self.espera
-        while time.monotonic() < fim and not os.path.exists(desistiu):
-            if len(os.listdir(andamento)) >= self.encontro:
+        while True:
+            comecadas = len(os.listdir(andamento))
+            if comecadas >= self.encontro:
                 return True
+            if time.monotonic() >= fim or os.path.exists(desistiu):
+                break
             time.sleep(0.005)
         open(desistiu, "w").close()  # noqa: SIM115 - as próximas chamadas não esperam de novo
+        if comecadas >= 2:
+            return True
         with contextlib.suppress(OSError):
-            os.unlink(marca)
+            os.unlink(marca)  # sozinha: uma chamada seguinte não conta esta como simultânea
         return False
 
     def __call__(self, *args, **kwargs):
@@ -337,7 +356,7 @@ class Observadora:
                             f"{self.nome}{inspect.signature(assinatura)}") from None
         chamada = uuid.uuid4().hex[:12]
         dado, trava = ligados[nome_dado], ligados["trava"]
-        diario.anotar("chamada", chamada=chamada, args=_curto(args), dado_id=_identidade(dado),
+        diario.anotar("chamada", chamada=chamada, processo=_processo(), args=_curto(args), dado_id=_identidade(dado),
                       dado_tipo=type(dado).__name__, trava_id=_identidade(trava), trava_tipo=type(trava).__name__)
         encontrou = self._esperar_encontro(chamada) if self.encontro > 1 else True
         trava_observada = _Trava(trava, diario, chamada)
@@ -369,7 +388,7 @@ def _roteiro(modulo: str, pai: str, filho: str, parametro: str, entrada: list, e
     mod = _executor._importar({"pasta": os.getcwd(), "modulo": modulo})
     pasta = tempfile.mkdtemp(prefix="ex05-")
     os.makedirs(os.path.join(pasta, "andamento"))
-    funcao = Observadora(modulo, filho, pasta, os.getpid(), encontro=2 if len(entrada) >= 2 else 1, espera=espera)
+    funcao = Observadora(modulo, filho, pasta, os.getpid(), encontro=len(entrada), espera=espera)
     try:
         resultado = getattr(mod, pai)(list(entrada), **{parametro: funcao})
         eventos, _ = _Diario(pasta, "eventos", os.getpid()).ler(100_000)

@@ -188,7 +188,9 @@ def unicos(itens, anexar=anexar_se_ausente):
 
 
 def registrar(historico, trava, nome):
-    historico["log"].append(nome)  # historico["log"] é uma lista do Manager: o append vai ao servidor
+    log = historico["log"]  # uma lista do Manager: o append vai ao servidor
+    with trava:
+        log.append(nome)
 
 
 def historico_de(nomes, registrar=registrar):
@@ -261,6 +263,58 @@ def historico_de(nomes, registrar=registrar):
         return sorted(historico["log"])
 '''
 
+POOL_DOIS = '''
+"""Managers — um Pool de 2 processos em vez de um processo filho por item."""
+
+from multiprocessing import Manager, Pool
+
+
+def contar_palavras(texto, contagem, trava):
+    for palavra in texto.lower().split():
+        with trava:
+            contagem[palavra] = contagem.get(palavra, 0) + 1
+
+
+def contagem_paralela(textos, contar=contar_palavras):
+    with Manager() as m:
+        contagem, trava = m.dict(), m.Lock()
+        if textos:
+            with Pool(2) as pool:
+                pool.starmap(contar, [(t, contagem, trava) for t in textos], chunksize=1)
+        return dict(contagem)
+
+
+def anexar_se_ausente(lista, trava, item):
+    with trava:
+        if item not in lista:
+            lista.append(item)
+
+
+def unicos(itens, anexar=anexar_se_ausente):
+    with Manager() as m:
+        lista, trava = m.list(), m.Lock()
+        if itens:
+            with Pool(2) as pool:
+                pool.starmap(anexar, [(lista, trava, i) for i in itens], chunksize=1)
+        return sorted(lista)
+
+
+def registrar(historico, trava, nome):
+    with trava:
+        log = historico["log"]
+        log.append(nome)
+        historico["log"] = log
+
+
+def historico_de(nomes, registrar=registrar):
+    with Manager() as m:
+        historico, trava = m.dict({"log": []}), m.Lock()
+        if nomes:
+            with Pool(2) as pool:
+                pool.starmap(registrar, [(historico, trava, n) for n in nomes], chunksize=1)
+        return sorted(historico["log"])
+'''
+
 SAIDA_ENORME = [(
     "    for palavra in texto.lower().split():\n        with trava:",
     "    import sys\n    print('x' * 2_000_000, flush=True)\n    print('y' * 2_000_000, file=sys.stderr, flush=True)\n"
@@ -322,6 +376,18 @@ SUBMISSOES = {
                                      "        lista.append(item)"),
                                     ("        return sorted(lista)", "        return sorted(set(lista))")],
         causas={B: "escreveu em lista \\(append\\) sem ter lido antes"}, descricao="anexa tudo e tira repetidos no pai"),
+    "pool_de_dois": Submissao(
+        "sutil", {A: 0, B: 0, C: 0}, modulo=POOL_DOIS,
+        causas={A: "rodaram em só 2 processo", B: "rodaram em só 2 processo", C: "rodaram em só 2 processo"},
+        descricao="Pool(2).starmap: dois processos para todos os itens, não um filho por item"),
+    "aninhada_sem_trava": Submissao(
+        "sutil", _menos(C), trocas=[("    with trava:\n        log = historico[\"log\"]\n        log.append(nome)\n"
+                                     "        historico[\"log\"] = log",
+                                     "    historico[\"log\"].append(nome)"),
+                                    ("historico, trava = m.dict({\"log\": []}), m.Lock()",
+                                     "historico, trava = m.dict({\"log\": m.list()}), m.Lock()")],
+        causas={C: r"escreveu em historico\['log'\] \(append\) sem segurar a trava"},
+        descricao="uma lista do Manager aninhada, append nela sem a trava"),
     "append_na_copia": Submissao(
         "sutil", _menos(C), trocas=[("        log = historico[\"log\"]\n        log.append(nome)\n        historico[\"log\"] = log",
                                      "        historico[\"log\"].append(nome)")],
