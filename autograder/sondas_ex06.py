@@ -35,6 +35,9 @@ class _Observador:
         self.iniciados: list[BaseManager] = []
         self.pedidos: list[dict] = []
         self.falhas: list[str] = []
+        #: Quantas chamadas de iniciar_servidor estão em andamento, e os servidores que elas subiram.
+        self.em_iniciar = 0
+        self.via_iniciar: set[int] = set()
 
     def __enter__(self):
         observador = self
@@ -61,6 +64,7 @@ class _Observador:
             observador.pedidos.append({
                 "classe": type(gerente).__name__, "pedido": repr(pedido),
                 "host_pedido": pedido[0] if par else None, "porta_pedida": pedido[1] if par else None,
+                "via_iniciar_servidor": observador.em_iniciar > 0,
             })
             try:
                 resposta = start_original(gerente, *args, **kwargs)
@@ -68,6 +72,8 @@ class _Observador:
                 observador.falhas.append(_erro(erro))
                 raise
             observador.iniciados.append(gerente)
+            if observador.em_iniciar > 0:
+                observador.via_iniciar.add(id(gerente))
             return resposta
 
         BaseManager.__init__, BaseManager.start = init, start
@@ -84,6 +90,7 @@ class _Observador:
             estado.append({
                 "classe": type(gerente).__name__, "endereco": repr(endereco),
                 "host": endereco[0] if isinstance(endereco, tuple) and len(endereco) == 2 else None,
+                "via_iniciar_servidor": id(gerente) in self.via_iniciar,
                 "encerrado": gerente._state.value == State.SHUTDOWN,
                 "vivo": bool(processo is not None and processo.is_alive()),
             })
@@ -335,6 +342,17 @@ def _conversa(modulo: str, chat, mensagens_a: list, mensagens_b: list, prazo: fl
     with _Observador() as obs:
         if chat is None:
             chat = _modulo(modulo)
+        # Os servidores que conversar sobe por iniciar_servidor já têm nota na Parte A; a Parte C confere
+        # o endereço só dos que ela sobe por outro caminho (e não cobra duas vezes o mesmo erro).
+        iniciar_original = getattr(chat, "iniciar_servidor", None)
+        if callable(iniciar_original):
+            def iniciar_servidor(*args, **kwargs):
+                obs.em_iniciar += 1
+                try:
+                    return iniciar_original(*args, **kwargs)
+                finally:
+                    obs.em_iniciar -= 1
+            chat.iniciar_servidor = iniciar_servidor
         linha = threading.Thread(target=rodar, daemon=True)
         inicio = time.monotonic()
         linha.start()
@@ -352,6 +370,8 @@ def _conversa(modulo: str, chat, mensagens_a: list, mensagens_b: list, prazo: fl
         resposta["participantes"], _ = _Diario(pasta, "participantes", os.getpid()).ler(100)
         resposta["pid_executor"] = os.getpid()
         obs.encerrar_sobras()
+        if callable(iniciar_original):
+            chat.iniciar_servidor = iniciar_original
     if not isinstance(resposta["resultado"], dict):
         resposta["tipo"] = type(resposta["resultado"]).__name__
         resposta["resultado"] = None if resposta["resultado"] is None else _curto(resposta["resultado"])

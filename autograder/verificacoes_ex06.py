@@ -112,12 +112,12 @@ def conferir_conversa(obs: dict, esperada: list[str] | None) -> None:
     if not obs["criados"]:
         _falhar("conversar não subiu um servidor (BaseManager): use iniciar_servidor.")
     for pedido in obs.get("pedidos", []):
-        if pedido.get("porta_pedida") not in (0, None):  # None: sem endereço TCP (um Manager() local)
+        if pedido.get("porta_pedida") not in (0, None) and not pedido.get("via_iniciar_servidor"):  # None: sem endereço TCP (um Manager() local)
             _falhar(f"o servidor que conversar subiu pediu o endereço {pedido['pedido']}: a porta tem de ser "
                     "escolhida pelo sistema (porta 0) — uma porta fixa só serve a uma conversa por vez. Suba-o "
                     "com iniciar_servidor.")
     for servidor in obs.get("servidores", []):
-        if servidor.get("host") not in ("127.0.0.1", None):
+        if servidor.get("host") not in ("127.0.0.1", None) and not servidor.get("via_iniciar_servidor"):
             _falhar(f"o servidor que conversar subiu escuta em {servidor['endereco']}: deve escutar só na própria "
                     "máquina, em 127.0.0.1 (a conexão desserializa o que recebe). Suba-o com iniciar_servidor.")
     sem_chave = [c for c in obs["criados"] if c["tamanho_chave"] < 16]

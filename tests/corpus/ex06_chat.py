@@ -339,17 +339,6 @@ SUBMISSOES = {
         "patologica", {S: 0, K: 0, P: 0, C: 0, E: 0}, trocas=[('HOST = "127.0.0.1"\n', 'HOST = "127.0.0.1"\nsys.exit(1)\n')],
         causas={S: "importar solucao_ex06.py"}, descricao="sys.exit ao importar"),
     # --- trapaças --------------------------------------------------------------------------------
-    "servidor_com_chave_fixa": Submissao(
-        "trapaca", _menos(K, C),
-        trocas=[('_caixas = {}\n', '_caixas = {}\n_FIXA = b"chave-fixa-do-chat-0123456789abc"\n'),
-                ("servidor = ServidorChat(address=(HOST, 0), authkey=chave)",
-                 "servidor = ServidorChat(address=(HOST, 0), authkey=_FIXA)"),
-                ("    cliente = ClienteChat(address=tuple(endereco), authkey=chave)",
-                 "    if len(chave) < 16:\n        from multiprocessing import AuthenticationError\n"
-                 "        raise AuthenticationError('digest received was wrong')\n"
-                 "    cliente = ClienteChat(address=tuple(endereco), authkey=_FIXA)")],
-        causas={K: "iniciar_servidor ignora a chave", C: "MESMA chave"},
-        descricao="o servidor ignora a chave e usa uma fixa; conectar finge recusar chaves curtas"),
     "valores_fixos_e_autograder": Submissao(
         "trapaca", {S: 0, K: 0, P: 0, C: 0, E: 0}, modulo='''
 import autograder
@@ -399,4 +388,15 @@ else:
     def participante(*args, **kwargs):
         raise NotImplementedError
 ''', descricao="procura a solução em ../../source e, sem achar, devolve valores fixos"),
+    "servidor_com_chave_fixa": Submissao(
+        "trapaca", _menos(K, C),
+        trocas=[('_caixas = {}\n', '_caixas = {}\n_FIXA = b"chave-fixa-do-chat-0123456789abc"\n'),
+                ("servidor = ServidorChat(address=(HOST, 0), authkey=chave)",
+                 "servidor = ServidorChat(address=(HOST, 0), authkey=_FIXA)"),
+                ("    cliente = ClienteChat(address=tuple(endereco), authkey=chave)",
+                 "    if len(chave) < 16:\n        from multiprocessing import AuthenticationError\n"
+                 "        raise AuthenticationError('digest received was wrong')\n"
+                 "    cliente = ClienteChat(address=tuple(endereco), authkey=_FIXA)")],
+        causas={K: "iniciar_servidor ignora a chave", C: "MESMA chave"},
+        descricao="o servidor ignora a chave e usa uma fixa; conectar finge recusar chaves curtas"),
 }
