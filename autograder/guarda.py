@@ -620,8 +620,9 @@ def instalar(trabalho: str, executor: int, pastas=()) -> None:
     for pasta in pastas:
         proteger(pasta)
     os.environ[VARIAVEL] = json.dumps({"trabalho": trabalho, "executor": executor, "pastas": list(pastas)})
-    import autograder.sondas  # noqa: F401 - entra na fotografia
     from multiprocessing import process
+
+    import autograder.sondas  # noqa: F401 - entra na fotografia
 
     if type(process._children) is not _Filhos:
         process._children = _Filhos(process._children)

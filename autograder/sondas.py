@@ -677,8 +677,8 @@ class Materializacao:
             return
 
         def start(processo, *args, **kwargs):
+            alvo = getattr(processo, "_target", None)  # antes: o start() apaga _target (bpo-30775)
             resultado = original(processo, *args, **kwargs)
-            alvo = getattr(processo, "_target", None)
             inicios.anotar("process", filho=processo.pid, nome=processo.name,
                            alvo=getattr(alvo, "__qualname__", None) or type(processo).__name__)
             return resultado

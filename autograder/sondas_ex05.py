@@ -133,6 +133,17 @@ class _Observado:
         self._diario.anotar(tipo, metodo=metodo, chave=chave if chave == "*" else _curto(chave),
                             posse=self._trava.posse(), dado=self._nome, chamada=self._chamada, **dados)
 
+    def _lendo(self, metodo: str, chave, funcao, *args):
+        """Roda a leitura ``funcao(*args)`` e a anota — também quando ela levanta KeyError, ValueError
+        ou IndexError: olhar e ver "não está lá" é uma leitura (``try: d[k] ... except KeyError``)."""
+        try:
+            resposta = funcao(*args)
+        except (KeyError, ValueError, IndexError):
+            self._anotar("ler", metodo, chave)
+            raise
+        self._anotar("ler", metodo, chave)
+        return resposta
+
     def _embrulhar(self, valor, chave):
         """Um proxy aninhado (``m.dict({"log": m.list()})``) também é observado."""
         if hasattr(valor, "_token") and hasattr(valor, "_callmethod"):
@@ -143,9 +154,7 @@ class _Observado:
         atributo = getattr(self._real, nome)
         if callable(atributo) and not nome.startswith("__"):
             def chamar(*args, **kwargs):
-                resposta = atributo(*args, **kwargs)
-                self._anotar("ler", nome)
-                return resposta
+                return self._lendo(nome, "*", lambda: atributo(*args, **kwargs))
             return chamar
         return atributo
 
@@ -158,29 +167,22 @@ class _Observado:
 
 class _DictObservado(_Observado):
     def get(self, chave, padrao=None):
-        valor = self._real.get(chave, padrao)
-        self._anotar("ler", "get", chave)
+        valor = self._lendo("get", chave, self._real.get, chave, padrao)
         return self._embrulhar(valor, chave)
 
     def __getitem__(self, chave):
-        valor = self._real[chave]
-        self._anotar("ler", "[]", chave)
+        valor = self._lendo("[]", chave, self._real.__getitem__, chave)
         return self._embrulhar(valor, chave)
 
     def __contains__(self, chave):
-        resposta = chave in self._real
-        self._anotar("ler", "in", chave)
-        return resposta
+        return self._lendo("in", chave, self._real.__contains__, chave)
 
     def setdefault(self, chave, padrao=None):
-        valor = self._real.setdefault(chave, padrao)  # atômico no servidor
-        self._anotar("ler", "setdefault", chave)
+        valor = self._lendo("setdefault", chave, self._real.setdefault, chave, padrao)  # atômico no servidor
         return self._embrulhar(valor, chave)
 
     def pop(self, chave, *padrao):
-        valor = self._real.pop(chave, *padrao)  # atômico no servidor
-        self._anotar("ler", "pop", chave)
-        return valor
+        return self._lendo("pop", chave, self._real.pop, chave, *padrao)  # atômico no servidor
 
     def keys(self):
         resposta = self._real.keys()
@@ -217,7 +219,11 @@ class _DictObservado(_Observado):
         self._anotar("escrever", "[]=", chave, valor=_curto(valor))
 
     def __delitem__(self, chave):
-        del self._real[chave]
+        try:
+            del self._real[chave]
+        except KeyError:  # não estava lá: nada mudou, mas o processo viu que não estava
+            self._anotar("ler", "del", chave)
+            raise
         self._anotar("escrever", "del", chave)
 
     def update(self, *args, **kwargs):
@@ -233,14 +239,10 @@ class _DictObservado(_Observado):
 
 class _ListaObservada(_Observado):
     def __contains__(self, item):
-        resposta = item in self._real
-        self._anotar("ler", "in")
-        return resposta
+        return self._lendo("in", "*", self._real.__contains__, item)
 
     def __getitem__(self, i):
-        valor = self._real[i]
-        self._anotar("ler", "[]")
-        return valor
+        return self._lendo("[]", "*", self._real.__getitem__, i)
 
     def __len__(self):
         resposta = len(self._real)
@@ -253,14 +255,10 @@ class _ListaObservada(_Observado):
         return iter(copia)
 
     def index(self, *args):
-        resposta = self._real.index(*args)  # ValueError também conta como leitura
-        self._anotar("ler", "index")
-        return resposta
+        return self._lendo("index", "*", self._real.index, *args)  # ValueError também conta como leitura
 
     def count(self, item):
-        resposta = self._real.count(item)
-        self._anotar("ler", "count")
-        return resposta
+        return self._lendo("count", "*", self._real.count, item)
 
     def append(self, item):
         self._real.append(item)
@@ -284,22 +282,44 @@ class _ListaObservada(_Observado):
         self._anotar("escrever", "[]=", valor=_curto(valor), itens=[_curto(valor)])
 
     def remove(self, item):
-        self._real.remove(item)
+        try:
+            self._real.remove(item)
+        except ValueError:  # não estava lá: nada mudou, mas o processo viu que não estava
+            self._anotar("ler", "remove")
+            raise
         self._anotar("escrever", "remove", valor=_curto(item))
 
     def pop(self, *args):
-        valor = self._real.pop(*args)
+        try:
+            valor = self._real.pop(*args)
+        except IndexError:  # lista vazia (ou índice fora): nada mudou, mas o processo olhou
+            self._anotar("ler", "pop")
+            raise
         self._anotar("escrever", "pop", valor=_curto(valor))
         return valor
+
+
+#: (pid, marca) deste processo: a marca muda em cada processo novo (também num fork, que herda esta lista
+#: com o pid do pai), e assim dois processos diferentes nunca se confundem, mesmo que um pid se repita.
+_ESTE_PROCESSO: list = [None, None]
+
+
+def _processo() -> str:
+    if _ESTE_PROCESSO[0] != os.getpid():
+        _ESTE_PROCESSO[:] = [os.getpid(), uuid.uuid4().hex[:12]]
+    return f"{_ESTE_PROCESSO[0]}:{_ESTE_PROCESSO[1]}"
 
 
 class Observadora:
     """A função que o teste entrega ao pai no lugar de ``contar_palavras`` (ou ``anexar_se_ausente``,
     ou ``registrar``). Viaja por pickle comum (só textos e números): serve para Process e para pools.
 
-    Cada chamada: anota ``chamada`` (pid, argumentos, quem é o dado e a trava), espera até ``espera``
-    segundos haver ``encontro`` chamadas em andamento ao mesmo tempo (prova de processos em paralelo,
-    sem relógio), roda a função do aluno com o dado e a trava observados e anota ``fim``.
+    Cada chamada: anota ``chamada`` (pid, qual processo, argumentos, quem é o dado e a trava), espera
+    até ``espera`` segundos haver ``encontro`` chamadas (uma por item) começadas — prova de processos em
+    paralelo, sem relógio; e, num pool, cada trabalhador fica com uma chamada só enquanto espera, então
+    um pool com um trabalhador por item dá sempre um processo por item, e um pool menor, nunca —, roda a
+    função do aluno com o dado e a trava observados e anota ``fim`` (com ``encontro``: se havia ao menos
+    duas chamadas começadas quando esta parou de esperar).
     """
 
     def __init__(self, modulo: str, nome: str, pasta: str, pid_executor: int, encontro: int, espera: float):
@@ -319,13 +339,18 @@ class Observadora:
         marca = os.path.join(andamento, chamada)
         open(marca, "w").close()  # noqa: SIM115
         fim = time.monotonic() + self.espera
-        while time.monotonic() < fim and not os.path.exists(desistiu):
-            if len(os.listdir(andamento)) >= self.encontro:
+        while True:
+            comecadas = len(os.listdir(andamento))
+            if comecadas >= self.encontro:
                 return True
+            if time.monotonic() >= fim or os.path.exists(desistiu):
+                break
             time.sleep(0.005)
         open(desistiu, "w").close()  # noqa: SIM115 - as próximas chamadas não esperam de novo
+        if comecadas >= 2:
+            return True
         with contextlib.suppress(OSError):
-            os.unlink(marca)
+            os.unlink(marca)  # sozinha: uma chamada seguinte não conta esta como simultânea
         return False
 
     def __call__(self, *args, **kwargs):
@@ -339,7 +364,7 @@ class Observadora:
                             f"{self.nome}{inspect.signature(assinatura)}") from None
         chamada = uuid.uuid4().hex[:12]
         dado, trava = ligados[nome_dado], ligados["trava"]
-        diario.anotar("chamada", chamada=chamada, args=_curto(args), dado_id=_identidade(dado),
+        diario.anotar("chamada", chamada=chamada, processo=_processo(), args=_curto(args), dado_id=_identidade(dado),
                       dado_tipo=type(dado).__name__, trava_id=_identidade(trava), trava_tipo=type(trava).__name__)
         encontrou = self._esperar_encontro(chamada) if self.encontro > 1 else True
         trava_observada = _Trava(trava, diario, chamada)
@@ -372,7 +397,7 @@ def _roteiro(modulo: str, pai: str, filho: str, parametro: str, entrada: list, e
     pasta = tempfile.mkdtemp(prefix="ex05-")
     os.makedirs(os.path.join(pasta, "andamento"))
     guarda.proteger(pasta)
-    funcao = Observadora(modulo, filho, pasta, os.getpid(), encontro=2 if len(entrada) >= 2 else 1, espera=espera)
+    funcao = Observadora(modulo, filho, pasta, os.getpid(), encontro=len(entrada), espera=espera)
     try:
         resultado = getattr(mod, pai)(list(entrada), **{parametro: funcao})
         eventos, _ = _Diario(pasta, "eventos", os.getpid()).ler(100_000)

@@ -35,6 +35,9 @@ class _Observador:
         self.iniciados: list[BaseManager] = []
         self.pedidos: list[dict] = []
         self.falhas: list[str] = []
+        #: Quantas chamadas de iniciar_servidor estão em andamento, e os servidores que elas subiram.
+        self.em_iniciar = 0
+        self.via_iniciar: set[int] = set()
 
     def __enter__(self):
         observador = self
@@ -57,9 +60,11 @@ class _Observador:
 
         def start(gerente, *args, **kwargs):
             pedido = getattr(gerente, "_address", None)
+            par = isinstance(pedido, tuple) and len(pedido) == 2
             observador.pedidos.append({
                 "classe": type(gerente).__name__, "pedido": repr(pedido),
-                "porta_pedida": pedido[1] if isinstance(pedido, tuple) and len(pedido) == 2 else None,
+                "host_pedido": pedido[0] if par else None, "porta_pedida": pedido[1] if par else None,
+                "via_iniciar_servidor": observador.em_iniciar > 0,
             })
             try:
                 resposta = start_original(gerente, *args, **kwargs)
@@ -67,6 +72,8 @@ class _Observador:
                 observador.falhas.append(_erro(erro))
                 raise
             observador.iniciados.append(gerente)
+            if observador.em_iniciar > 0:
+                observador.via_iniciar.add(id(gerente))
             return resposta
 
         BaseManager.__init__, BaseManager.start = init, start
@@ -79,8 +86,11 @@ class _Observador:
         estado = []
         for gerente in self.iniciados:
             processo = getattr(gerente, "_process", None)
+            endereco = gerente.address
             estado.append({
-                "classe": type(gerente).__name__, "endereco": repr(gerente.address),
+                "classe": type(gerente).__name__, "endereco": repr(endereco),
+                "host": endereco[0] if isinstance(endereco, tuple) and len(endereco) == 2 else None,
+                "via_iniciar_servidor": id(gerente) in self.via_iniciar,
                 "encerrado": gerente._state.value == State.SHUTDOWN,
                 "vivo": bool(processo is not None and processo.is_alive()),
             })
@@ -155,6 +165,32 @@ def chave_errada(modulo: str) -> str:
         servidor.shutdown()
 
 
+def chaves_erradas(modulo: str) -> dict:
+    """Sobe o servidor do aluno com uma chave aleatória; confere que um cliente do próprio teste, com
+    ESSA chave, conecta (senão o servidor ignora a chave recebida), e tenta ``conectar`` do aluno com
+    duas chaves erradas: uma curta (b"abc") e uma do tamanho normal (32 bytes aleatórios)."""
+    with _Observador():
+        chat = _modulo(modulo)
+        chave = secrets.token_bytes(32)
+        servidor = chat.iniciar_servidor(chave)
+    resposta: dict = {}
+    try:
+        try:
+            BaseManager(address=tuple(servidor.address), authkey=chave).connect()
+            resposta["chave_certa"] = "conectou"
+        except Exception as erro:  # noqa: BLE001 - vira dado
+            resposta["chave_certa"] = type(erro).__name__
+        for rotulo, errada in (("b'abc'", b"abc"), ("32 bytes aleatórios", secrets.token_bytes(32))):
+            try:
+                chat.conectar(servidor.address, errada)
+                resposta[rotulo] = "conectou"
+            except Exception as erro:  # noqa: BLE001 - o teste compara o nome da exceção
+                resposta[rotulo] = type(erro).__name__
+    finally:
+        servidor.shutdown()
+    return resposta
+
+
 # ---------------------------------------------------------------------------------------------
 # Parte B: dois participantes, em duas threads deste processo
 
@@ -208,6 +244,34 @@ def participantes_observados(modulo: str, mensagens_a: list, mensagens_b: list, 
         servidor.shutdown()
 
 
+def participante_sem_resposta(modulo: str, prazo: float = 1.0, janela: float = 20.0) -> dict:
+    """Roda só o participante B (que começa recebendo), com ``prazo``; ninguém escreve na caixa dele.
+    Com ``get(timeout=prazo)``, ele termina (devolvendo ou levantando) logo depois do prazo; sem prazo,
+    fica esperando para sempre — o teste espera ``janela`` segundos (muito mais que o prazo) e desiste."""
+    with _Observador():
+        chat = _modulo(modulo)
+        chave = secrets.token_bytes(32)
+        servidor = chat.iniciar_servidor(chave)
+    resposta: dict = {"prazo": prazo, "janela": janela}
+
+    def rodar():
+        try:
+            resposta["resultado"] = _curto(chat.participante("B", "A", servidor.address, chave, ["nunca"], False, prazo))
+        except Exception as erro:  # noqa: BLE001 - terminar levantando (queue.Empty...) também vale
+            resposta["erro"] = _erro(erro)
+
+    try:
+        linha = threading.Thread(target=rodar, daemon=True)
+        inicio = time.monotonic()
+        linha.start()
+        linha.join(janela)
+        resposta["terminou"] = not linha.is_alive()
+        resposta["segundos"] = round(time.monotonic() - inicio, 1)
+        return resposta
+    finally:
+        servidor.shutdown()
+
+
 # ---------------------------------------------------------------------------------------------
 # Parte C: a conversa em dois processos
 
@@ -245,6 +309,24 @@ def conversa_observada(modulo: str, mensagens_a: list, mensagens_b: list, prazo:
     """``conversar(a, b, prazo, participar=ParticipanteObservado)``, vigiado: quem rodou os
     participantes, que servidores subiram (endereço pedido, chave), se foram encerrados, e quais
     processos filhos ficaram sem ``join`` quando ``conversar`` terminou."""
+    obs = _conversa(modulo, None, mensagens_a, mensagens_b, prazo, falhar, espera)
+    obs.pop("_modulo")
+    return obs
+
+
+def conversas_no_mesmo_processo(modulo: str, conversas: list, prazo: float = 3.0, espera: float = 30.0) -> list[dict]:
+    """Várias conversas (``[(mensagens_a, mensagens_b), ...]``), uma depois da outra, no MESMO processo,
+    com o módulo do aluno importado uma vez só — como um programa que conversa várias vezes."""
+    resultados, chat = [], None
+    for mensagens_a, mensagens_b in conversas:
+        obs = _conversa(modulo, chat, mensagens_a, mensagens_b, prazo, False, espera)
+        chat = obs.pop("_modulo")
+        resultados.append(obs)
+    return resultados
+
+
+def _conversa(modulo: str, chat, mensagens_a: list, mensagens_b: list, prazo: float, falhar: bool,
+              espera: float) -> dict:
     import tempfile
 
     servidores_de = _Observador.servidores  # antes do módulo do aluno: ele não troca o que o teste usa
@@ -263,7 +345,19 @@ def conversa_observada(modulo: str, mensagens_a: list, mensagens_b: list, prazo:
             resposta["terminou"] = True
 
     with _Observador() as obs:
-        chat = _modulo(modulo)
+        if chat is None:
+            chat = _modulo(modulo)
+        # Os servidores que conversar sobe por iniciar_servidor já têm nota na Parte A; a Parte C confere
+        # o endereço só dos que ela sobe por outro caminho (e não cobra duas vezes o mesmo erro).
+        iniciar_original = getattr(chat, "iniciar_servidor", None)
+        if callable(iniciar_original):
+            def iniciar_servidor(*args, **kwargs):
+                obs.em_iniciar += 1
+                try:
+                    return iniciar_original(*args, **kwargs)
+                finally:
+                    obs.em_iniciar -= 1
+            chat.iniciar_servidor = iniciar_servidor
         linha = threading.Thread(target=rodar, daemon=True)
         inicio = time.monotonic()
         linha.start()
@@ -276,11 +370,15 @@ def conversa_observada(modulo: str, mensagens_a: list, mensagens_b: list, prazo:
         ]
         resposta["servidores"] = servidores_de(obs)
         resposta["criados"] = obs.criados
+        resposta["pedidos"] = obs.pedidos
         resposta["falhas"] = obs.falhas
         resposta["participantes"], _ = _Diario(pasta, "participantes", os.getpid()).ler(100)
         resposta["pid_executor"] = os.getpid()
         obs.encerrar_sobras()
+        if callable(iniciar_original):
+            chat.iniciar_servidor = iniciar_original
     if not isinstance(resposta["resultado"], dict):
         resposta["tipo"] = type(resposta["resultado"]).__name__
         resposta["resultado"] = None if resposta["resultado"] is None else _curto(resposta["resultado"])
+    resposta["_modulo"] = chat
     return resposta

@@ -15,6 +15,8 @@ PARTES = {
     "historico": ("historico_de", "registrar", "registrar", "nome", "historico"),
 }
 
+_PLURAL = {"texto": "textos", "item": "itens", "nome": "nomes"}
+
 
 def _falhar(mensagem: str) -> None:
     __tracebackhide__ = True
@@ -61,6 +63,14 @@ def conferir_chamadas(parte: str, obs: dict, entrada: list) -> list[dict]:
         _falhar(f"esperava uma chamada de {parametro} por {item} ({len(entrada)}), houve {len(chamadas)}.")
     if not chamadas:
         return chamadas
+    processos = Counter(e.get("processo", e["pid"]) for e in chamadas)
+    if len(processos) < len(chamadas):
+        repetido, vezes = processos.most_common(1)[0]
+        _falhar(
+            f"as {len(chamadas)} chamadas de {parametro} rodaram em só {len(processos)} processo(s) (o processo "
+            f"{str(repetido).split(':')[0]} rodou {vezes}): o enunciado pede um processo filho por {item}. Um pool "
+            f"com menos trabalhadores que {_PLURAL[item]} reaproveita o mesmo processo — crie um Process por {item}."
+        )
     tipos = Counter(e["dado_tipo"] for e in chamadas)
     nao_proxy = [e for e in chamadas if " em " not in e["dado_id"]]
     if nao_proxy:
@@ -105,7 +115,8 @@ def conferir_encontro(parte: str, obs: dict, entrada: list) -> None:
 
 def _violacoes(eventos: list[dict], dado: str) -> list[str]:
     """Cada escrita tem de acontecer segurando a trava, na MESMA posse em que o processo leu o valor
-    que está escrevendo. Escritas em proxies aninhados (``historico['log'].append``) são atômicas."""
+    que está escrevendo. Escritas em proxies aninhados (``historico['log'].append``) não dependem de uma
+    leitura (cada uma é atômica no servidor), mas também têm de acontecer segurando a trava."""
     por_chamada: dict[str, list[dict]] = {}
     for e in eventos:
         if e["op"] in ("ler", "escrever"):
@@ -115,6 +126,10 @@ def _violacoes(eventos: list[dict], dado: str) -> list[str]:
         lida: dict[str, tuple[int, int]] = {}
         for ordem, e in enumerate(sorted(lista, key=lambda e: e["t"])):
             if "[" in e["dado"]:
+                # Um proxy aninhado (m.dict({"log": m.list()})): o append vai direto ao servidor, sem ler
+                # antes; mas o enunciado pede a escrita em historico["log"] segurando a trava.
+                if e["op"] == "escrever" and e["posse"] == 0:
+                    problemas.append(f"o processo {e['pid']} escreveu em {e['dado']} ({e['metodo']}) sem segurar a trava")
                 continue
             chave, posse = e["chave"], e["posse"]
             nome = dado if chave == "*" else f"{dado}[{chave}]"

@@ -111,6 +111,15 @@ def conferir_conversa(obs: dict, esperada: list[str] | None) -> None:
         _falhar("A e B rodaram no mesmo processo: cada participante precisa do seu processo.")
     if not obs["criados"]:
         _falhar("conversar não subiu um servidor (BaseManager): use iniciar_servidor.")
+    for pedido in obs.get("pedidos", []):
+        if pedido.get("porta_pedida") not in (0, None) and not pedido.get("via_iniciar_servidor"):  # None: sem endereço TCP (um Manager() local)
+            _falhar(f"o servidor que conversar subiu pediu o endereço {pedido['pedido']}: a porta tem de ser "
+                    "escolhida pelo sistema (porta 0) — uma porta fixa só serve a uma conversa por vez. Suba-o "
+                    "com iniciar_servidor.")
+    for servidor in obs.get("servidores", []):
+        if servidor.get("host") not in ("127.0.0.1", None) and not servidor.get("via_iniciar_servidor"):
+            _falhar(f"o servidor que conversar subiu escuta em {servidor['endereco']}: deve escutar só na própria "
+                    "máquina, em 127.0.0.1 (a conexão desserializa o que recebe). Suba-o com iniciar_servidor.")
     sem_chave = [c for c in obs["criados"] if c["tamanho_chave"] < 16]
     if sem_chave:
         _falhar(f"o servidor da conversa foi criado com uma chave de {sem_chave[0]['tamanho_chave']} byte(s): use "
@@ -154,3 +163,26 @@ def mesma_chave(primeira: dict, segunda: dict) -> None:
     if chaves:
         _falhar("duas conversas usaram a MESMA chave: ela tem de ser aleatória (secrets.token_bytes(32)) a "
                 "cada conversa, não uma constante.")
+
+
+def conferir_chaves_erradas(obs: dict) -> None:
+    """O servidor usa a chave que recebeu, e ``conectar`` com uma chave errada (curta ou do tamanho
+    normal) é recusado com AuthenticationError."""
+    __tracebackhide__ = True
+    if obs["chave_certa"] != "conectou":
+        _falhar(f"iniciar_servidor ignora a chave: um cliente com a chave que o teste passou a iniciar_servidor foi "
+                f"recusado ({obs['chave_certa']}). Passe essa chave como authkey do servidor.")
+    for rotulo in ("b'abc'", "32 bytes aleatórios"):
+        if obs[rotulo] != "AuthenticationError":
+            como = "conectou" if obs[rotulo] == "conectou" else f"falhou com {obs[rotulo]}, não com AuthenticationError"
+            _falhar(f"um cliente com uma chave errada ({rotulo}) {como}: passe a chave recebida como authkey no "
+                    "servidor e no cliente (conectar), sem trocá-la.")
+
+
+def conferir_prazo_do_get(obs: dict) -> None:
+    """B começa recebendo e ninguém escreve: com ``get(timeout=prazo)``, ele termina logo depois do prazo."""
+    __tracebackhide__ = True
+    if not obs["terminou"]:
+        _falhar(f"B começou recebendo, com prazo={obs['prazo']:g} s, e A nunca escreveu: {obs['janela']:g} s depois, B "
+                "ainda esperava na própria caixa — o get não tem prazo. Leia com get(timeout=prazo): nunca espere "
+                "para sempre.")

@@ -44,6 +44,21 @@ def _resultado(execucao, tarefa=None):
     return interpretar(execucao, PRAZO)
 
 
+#: O alvo dos processos trabalhadores de multiprocessing.Pool e de ProcessPoolExecutor.
+_ALVOS_DE_POOL = ("worker", "_process_worker")
+
+
+def _conferir_tamanho_do_pool(execucao, processos: int) -> None:
+    """O pool foi criado com ``processos`` trabalhadores: conta os processos trabalhadores INICIADOS
+    (anotados no start(), não os que por acaso rodaram tarefas — o ProcessPoolExecutor inicia os seus
+    sob demanda, e um trabalhador a mais nem sempre chega a rodar uma tarefa)."""
+    __tracebackhide__ = True
+    trabalhadores = [p for p in execucao.iniciados if p.get("op") == "process" and p.get("alvo") in _ALVOS_DE_POOL]
+    if len(trabalhadores) > processos:
+        _falhar(f"o pool tem {len(trabalhadores)} trabalhadores; o enunciado pede {processos} (o parâmetro "
+                f"processos): crie o pool com processos trabalhadores, nem mais nem menos")
+
+
 def _conferir_trabalhadores(tarefa, argumentos, processos: int, uma_vez: bool = True) -> dict:
     """A tarefa rodou em trabalhadores do pool (não no pai), cada argumento uma vez; devolve {x: chamada}."""
     __tracebackhide__ = True
@@ -86,6 +101,7 @@ def conferir_chegada(execucao, tarefa, ao_chegar, argumentos, processos: int) ->
     if not isinstance(obtido, list) or not all(isinstance(p, (tuple, list)) and len(p) == 2 for p in obtido):
         _falhar(f"em_ordem_de_chegada devolveu {obtido!r}; devolva uma lista de pares (x, resultado)")
     obtido = [tuple(p) for p in obtido]
+    _conferir_tamanho_do_pool(execucao, processos)
     _conferir_trabalhadores(tarefa, argumentos, processos)
     esperados = {x: tarefa.esperado(x) for x in argumentos}
     for x, r in obtido:

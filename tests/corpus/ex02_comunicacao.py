@@ -340,6 +340,13 @@ SUBMISSOES = {
                 ("    pares = []\n    while (palavra := entrada.get(timeout=10)) is not FIM:\n        pares.append((palavra, len(palavra)))\n",
                  "    import queue\n    pares = []\n    while True:\n        try:\n            palavra = entrada.get(timeout=1)\n        except queue.Empty:\n            break\n        pares.append((palavra, len(palavra)))\n")],
     ),
+    "estagio2_ordena_por_tamanho": Submissao(
+        tipo="sutil",
+        notas=notas(c=0.0),
+        causas={C: r"BANANA.*esperava|esperava.*BANANA"},
+        descricao="o estágio 2 ordena os pares por tamanho (com [\"ping\", \"pong!\"] e [] a ordem já é essa)",
+        trocas=[("    resultados.put(pares)\n", "    resultados.put(sorted(pares, key=lambda p: p[1]))\n")],
+    ),
     # ---------------------------------------------------------------- patológicas
     "consumidor_sem_fim": Submissao(
         tipo="patologica",

@@ -188,7 +188,9 @@ def unicos(itens, anexar=anexar_se_ausente):
 
 
 def registrar(historico, trava, nome):
-    historico["log"].append(nome)  # historico["log"] é uma lista do Manager: o append vai ao servidor
+    log = historico["log"]  # uma lista do Manager: o append vai ao servidor
+    with trava:
+        log.append(nome)
 
 
 def historico_de(nomes, registrar=registrar):
@@ -199,6 +201,117 @@ def historico_de(nomes, registrar=registrar):
             p.start()
         for p in filhos:
             p.join()
+        return sorted(historico["log"])
+'''
+
+EAFP = '''
+"""Managers — correta, no estilo EAFP: tenta ler e trata a ausência (KeyError / ValueError)."""
+
+from multiprocessing import Manager, Process
+
+
+def contar_palavras(texto, contagem, trava):
+    for palavra in texto.lower().split():
+        with trava:
+            try:
+                contagem[palavra] = contagem[palavra] + 1
+            except KeyError:
+                contagem[palavra] = 1
+
+
+def _todos(alvo, argumentos):
+    ps = [Process(target=alvo, args=a) for a in argumentos]
+    for p in ps:
+        p.start()
+    for p in ps:
+        p.join()
+
+
+def contagem_paralela(textos, contar=contar_palavras):
+    with Manager() as m:
+        contagem, trava = m.dict(), m.Lock()
+        _todos(contar, [(t, contagem, trava) for t in textos])
+        return dict(contagem)
+
+
+def anexar_se_ausente(lista, trava, item):
+    with trava:
+        try:
+            lista.index(item)
+        except ValueError:
+            lista.append(item)
+
+
+def unicos(itens, anexar=anexar_se_ausente):
+    with Manager() as m:
+        lista, trava = m.list(), m.Lock()
+        _todos(anexar, [(lista, trava, i) for i in itens])
+        return sorted(lista)
+
+
+def registrar(historico, trava, nome):
+    with trava:
+        log = historico["log"]
+        log.append(nome)
+        historico["log"] = log
+
+
+def historico_de(nomes, registrar=registrar):
+    with Manager() as m:
+        historico, trava = m.dict({"log": []}), m.Lock()
+        _todos(registrar, [(historico, trava, n) for n in nomes])
+        return sorted(historico["log"])
+'''
+
+POOL_DOIS = '''
+"""Managers — um Pool de 2 processos em vez de um processo filho por item."""
+
+from multiprocessing import Manager, Pool
+
+
+def contar_palavras(texto, contagem, trava):
+    for palavra in texto.lower().split():
+        with trava:
+            contagem[palavra] = contagem.get(palavra, 0) + 1
+
+
+def contagem_paralela(textos, contar=contar_palavras):
+    with Manager() as m:
+        contagem, trava = m.dict(), m.Lock()
+        if textos:
+            with Pool(2) as pool:
+                pool.starmap(contar, [(t, contagem, trava) for t in textos], chunksize=1)
+        return dict(contagem)
+
+
+def anexar_se_ausente(lista, trava, item):
+    with trava:
+        if item not in lista:
+            lista.append(item)
+
+
+def unicos(itens, anexar=anexar_se_ausente):
+    with Manager() as m:
+        lista, trava = m.list(), m.Lock()
+        if itens:
+            with Pool(2) as pool:
+                pool.starmap(anexar, [(lista, trava, i) for i in itens], chunksize=1)
+        return sorted(lista)
+
+
+def registrar(historico, trava, nome):
+    with trava:
+        log = historico["log"]
+        log.append(nome)
+        historico["log"] = log
+
+
+def historico_de(nomes, registrar=registrar):
+    with Manager() as m:
+        historico, trava = m.dict({"log": []}), m.Lock()
+        if nomes:
+            with Pool(2) as pool:
+                pool.starmap(registrar, [(historico, trava, n) for n in nomes], chunksize=1)
         return sorted(historico["log"])
 '''
 
@@ -219,6 +332,9 @@ SUBMISSOES = {
     "executor_e_aninhado": Submissao("correta", dict(TUDO), modulo=EXECUTOR_E_ANINHADO,
                                      descricao="ProcessPoolExecutor, update, conferência dupla, Lock do "
                                                "multiprocessing, lista do Manager aninhada"),
+    "eafp": Submissao("correta", dict(TUDO), modulo=EAFP,
+                      descricao="try/except KeyError e lista.index/except ValueError dentro da trava: a "
+                                "leitura que levanta também é leitura"),
     "saida_enorme": Submissao("patologica", dict(TUDO), trocas=SAIDA_ENORME,
                               descricao="cada filho imprime 4 MB (stdout e stderr): imprimir não custa ponto"),
     # --- sutilmente erradas: uma por requisito -----------------------------------------------
@@ -260,6 +376,18 @@ SUBMISSOES = {
                                      "        lista.append(item)"),
                                     ("        return sorted(lista)", "        return sorted(set(lista))")],
         causas={B: "escreveu em lista \\(append\\) sem ter lido antes"}, descricao="anexa tudo e tira repetidos no pai"),
+    "pool_de_dois": Submissao(
+        "sutil", {A: 0, B: 0, C: 0}, modulo=POOL_DOIS,
+        causas={A: "rodaram em só 2 processo", B: "rodaram em só 2 processo", C: "rodaram em só 2 processo"},
+        descricao="Pool(2).starmap: dois processos para todos os itens, não um filho por item"),
+    "aninhada_sem_trava": Submissao(
+        "sutil", _menos(C), trocas=[("    with trava:\n        log = historico[\"log\"]\n        log.append(nome)\n"
+                                     "        historico[\"log\"] = log",
+                                     "    historico[\"log\"].append(nome)"),
+                                    ("historico, trava = m.dict({\"log\": []}), m.Lock()",
+                                     "historico, trava = m.dict({\"log\": m.list()}), m.Lock()")],
+        causas={C: r"escreveu em historico\['log'\] \(append\) sem segurar a trava"},
+        descricao="uma lista do Manager aninhada, append nela sem a trava"),
     "append_na_copia": Submissao(
         "sutil", _menos(C), trocas=[("        log = historico[\"log\"]\n        log.append(nome)\n        historico[\"log\"] = log",
                                      "        historico[\"log\"].append(nome)")],

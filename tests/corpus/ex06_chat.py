@@ -277,7 +277,7 @@ SUBMISSOES = {
                                      "servidor = ServidorChat(address=(HOST, 0))"),
                                     ("cliente = ClienteChat(address=tuple(endereco), authkey=chave)",
                                      "cliente = ClienteChat(address=tuple(endereco))")],
-        causas={K: "chave b'abc' conectou", C: "chave de 0 byte"}, descricao="nem servidor nem cliente usam a chave"),
+        causas={K: "iniciar_servidor ignora a chave", C: "chave de 0 byte"}, descricao="nem servidor nem cliente usam a chave"),
     "caixa_nova": Submissao(
         "sutil", {S: 0, K: 1, P: 0, C: 0, E: 1},
         trocas=[("    if nome not in _caixas:\n        _caixas[nome] = queue.Queue()\n    return _caixas[nome]",
@@ -308,6 +308,27 @@ SUBMISSOES = {
         "sutil", _menos(C), trocas=[("    chave = secrets.token_bytes(32)\n    servidor = iniciar_servidor(chave)\n    try:",
                                      "    chave = b'uma-chave-bem-comprida-e-fixa'\n    servidor = iniciar_servidor(chave)\n    try:")],
         causas={C: "MESMA chave"}, descricao="a mesma chave em toda conversa"),
+    "chave_do_modulo": Submissao(
+        "sutil", _menos(C), trocas=[('_caixas = {}\n', '_caixas = {}\n_CHAVE = secrets.token_bytes(32)\n'),
+                                    ("    chave = secrets.token_bytes(32)\n    servidor = iniciar_servidor(chave)\n    try:", "    chave = _CHAVE\n    servidor = iniciar_servidor(chave)\n    try:")],
+        causas={C: "MESMA chave"},
+        descricao="uma chave aleatória por import do módulo, não por conversa (o teste conversa duas vezes no mesmo processo)"),
+    "conversa_em_tudo": Submissao(
+        "sutil", _menos(C), trocas=[("    chave = secrets.token_bytes(32)\n    servidor = iniciar_servidor(chave)\n    try:",
+                                     "    chave = secrets.token_bytes(32)\n    servidor = ServidorChat(address=('0.0.0.0', 0), authkey=chave)\n"
+                                     "    servidor.start()\n    try:")],
+        causas={C: r"escuta em \('0\.0\.0\.0'.*127\.0\.0\.1"},
+        descricao="conversar sobe o próprio servidor em 0.0.0.0 (iniciar_servidor está certa)"),
+    "conversa_porta_fixa": Submissao(
+        "sutil", _menos(C), trocas=[("    chave = secrets.token_bytes(32)\n    servidor = iniciar_servidor(chave)\n    try:",
+                                     "    import os\n    chave = secrets.token_bytes(32)\n"
+                                     "    servidor = ServidorChat(address=(HOST, 22000 + os.getpid() % 1000), authkey=chave)\n"
+                                     "    servidor.start()\n    try:")],
+        causas={C: "pediu o endereço.*porta 0"},
+        descricao="conversar sobe o próprio servidor numa porta fixa (fora das efêmeras)"),
+    "get_sem_prazo": Submissao(
+        "sutil", _menos(P), trocas=[("            mensagem = minha.get(timeout=prazo)", "            mensagem = minha.get()")],
+        causas={P: "o get não tem prazo"}, descricao="participante lê a própria caixa com get() sem prazo"),
     # --- patológicas -----------------------------------------------------------------------------
     "conversa_morre": Submissao(
         "patologica", _menos(C, E), trocas=[("    chave = secrets.token_bytes(32)\n    servidor = iniciar_servidor(chave)\n    try:",
@@ -367,4 +388,15 @@ else:
     def participante(*args, **kwargs):
         raise NotImplementedError
 ''', descricao="procura a solução em ../../source e, sem achar, devolve valores fixos"),
+    "servidor_com_chave_fixa": Submissao(
+        "trapaca", _menos(K, C),
+        trocas=[('_caixas = {}\n', '_caixas = {}\n_FIXA = b"chave-fixa-do-chat-0123456789abc"\n'),
+                ("servidor = ServidorChat(address=(HOST, 0), authkey=chave)",
+                 "servidor = ServidorChat(address=(HOST, 0), authkey=_FIXA)"),
+                ("    cliente = ClienteChat(address=tuple(endereco), authkey=chave)",
+                 "    if len(chave) < 16:\n        from multiprocessing import AuthenticationError\n"
+                 "        raise AuthenticationError('digest received was wrong')\n"
+                 "    cliente = ClienteChat(address=tuple(endereco), authkey=_FIXA)")],
+        causas={K: "iniciar_servidor ignora a chave", C: "MESMA chave"},
+        descricao="o servidor ignora a chave e usa uma fixa; conectar finge recusar chaves curtas"),
 }

@@ -191,6 +191,40 @@ def em_lotes(tarefa, argumentos, processos, lote):
     with ThreadPoolExecutor(max_workers=processos) as executor:''')],
         causas={A: "rodou no próprio processo que chamou"},
     ),
+    "sutil_um_trabalhador_a_mais": Submissao(
+        "sutil", {A: 0, B: 2, C: 2, D: 3},
+        trocas=[('''    chegadas = []
+    with ProcessPoolExecutor(max_workers=processos) as executor:''', '''    chegadas = []
+    with ProcessPoolExecutor(max_workers=processos + 1) as executor:''')],
+        causas={A: r"o pool tem 3 trabalhadores; o enunciado pede 2"},
+        descricao="ProcessPoolExecutor(processos + 1): os trabalhadores nascem sob demanda, e o a mais nem sempre roda tarefa",
+    ),
+    "sutil_pool_um_a_mais": Submissao(
+        "sutil", {A: 0, B: 2, C: 2, D: 3},
+        trocas=[("from concurrent.futures import ProcessPoolExecutor, as_completed",
+                 "from concurrent.futures import ProcessPoolExecutor, as_completed\nfrom multiprocessing import Pool"),
+                ('''    chegadas = []
+    with ProcessPoolExecutor(max_workers=processos) as executor:
+        futuros = {executor.submit(tarefa, x): x for x in argumentos}
+        for futuro in as_completed(futuros, timeout=PRAZO):
+            x = futuros[futuro]
+            resultado = futuro.result()
+            ao_chegar(x, resultado)
+            chegadas.append((x, resultado))
+    return chegadas''', '''    chegadas = []
+    with Pool(processos + 1) as pool:
+        for x, resultado in pool.imap_unordered(_par, [(tarefa, x) for x in argumentos]):
+            ao_chegar(x, resultado)
+            chegadas.append((x, resultado))
+    return chegadas
+
+
+def _par(tarefa_e_x):
+    tarefa, x = tarefa_e_x
+    return x, tarefa(x)''')],
+        causas={A: r"o pool tem 3 trabalhadores; o enunciado pede 2"},
+        descricao="Pool(processos + 1) com imap_unordered",
+    ),
     "sutil_map_perde_resultados": Submissao(
         "sutil", {A: 3, B: 0, C: 2, D: 3},
         trocas=[('''        futuros = {executor.submit(tarefa, x): x for x in argumentos}
