@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from autograder import esperas
 from autograder.execucao import FalhaNoFilho
 
 #: parte -> (função do pai, parâmetro com a função dos filhos, função do aluno, o que é cada item, dado)
@@ -84,6 +85,14 @@ def conferir_chamadas(parte: str, obs: dict, entrada: list) -> list[dict]:
         _falhar(
             f"cada filho recebeu uma trava diferente ({len(travas)} travas para {len(chamadas)} chamadas): "
             "uma trava só protege se for a MESMA para todos — crie uma, antes dos processos, e passe-a a todos."
+        )
+    # Os filhos criados com Process são esperados com join (os de um pool, o pool espera).
+    nunca, _ = esperas.sem_esperar(obs.get("processos", []), {e["pid"] for e in chamadas})
+    if nunca:
+        _falhar(
+            f"{pai} não esperou (join) o(s) processo(s) filho(s) {esperas.pids(nunca)} que rodaram {parametro}: "
+            "espere todos com join() antes de ler o resultado do Manager — dormir não é esperar (o filho pode "
+            "ainda estar escrevendo, ou nem ter começado)."
         )
     return chamadas
 
