@@ -13,14 +13,17 @@ cada exercício.
 
 from __future__ import annotations
 
-#: Alvos dos processos que a biblioteca padrão cria por dentro (trabalhadores de Pool e de
+#: (módulo, alvo) dos processos que a biblioteca padrão cria por dentro (trabalhadores de Pool e de
 #: ProcessPoolExecutor, o servidor de um Manager): quem os espera é o pool ou o manager, não um join do aluno.
-ALVOS_INTERNOS = ("worker", "_process_worker", "_run_server")
+ALVOS_INTERNOS = {
+    ("multiprocessing.pool", "worker"),
+    ("concurrent.futures.process", "_process_worker"),
+    ("multiprocessing.managers", "BaseManager._run_server"),
+}
 
 
 def _interno(evento: dict) -> bool:
-    alvo = str(evento.get("alvo") or "")
-    return any(alvo == nome or alvo.endswith("." + nome) for nome in ALVOS_INTERNOS)
+    return (evento.get("modulo"), evento.get("alvo")) in ALVOS_INTERNOS
 
 
 def inicios(processos: list[dict]) -> dict[int, dict]:

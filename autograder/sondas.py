@@ -674,7 +674,8 @@ class Materializacao:
             resultado = original(processo, *args, **kwargs)
             alvo = getattr(processo, "_target", None)
             inicios.anotar("process", filho=processo.pid, nome=processo.name,
-                           alvo=getattr(alvo, "__qualname__", None) or type(processo).__name__)
+                           alvo=getattr(alvo, "__qualname__", None) or type(processo).__name__,
+                           modulo=getattr(alvo, "__module__", None) if alvo is not None else type(processo).__module__)
             return resultado
 
         start._sonda = True
@@ -735,8 +736,17 @@ class Materializacao:
                 return original(*args, **kwargs)
             return embrulho
 
-        def _todos_prontos(fs, *args, **kwargs):
-            return all(f.done() for f in list(fs))
+        def esperar_futuros(original, via):
+            def embrulho(fs, *args, **kwargs):
+                fs = list(fs)  # um gerador seria consumido aqui e chegaria vazio ao original
+                if os.getpid() == pid_executor:
+                    try:
+                        pronto = all(f.done() for f in fs)
+                    except Exception:  # noqa: BLE001 - não são Futures: o original reclama
+                        pronto = False
+                    inicios.anotar("esperar_resultado", via=via, pronto=pronto)
+                return original(fs, *args, **kwargs)
+            return embrulho
 
         cf_process.ProcessPoolExecutor.submit = entregar(cf_process.ProcessPoolExecutor.submit, "submit")
         mp_pool.Pool.apply_async = entregar(mp_pool.Pool.apply_async, "apply_async")
@@ -745,8 +755,8 @@ class Materializacao:
             setattr(cf_base.Future, nome, esperar(getattr(cf_base.Future, nome), nome, lambda f, *a, **k: f.done()))
         for nome in ("get", "wait"):
             setattr(mp_pool.ApplyResult, nome, esperar(getattr(mp_pool.ApplyResult, nome), nome, lambda r, *a, **k: r.ready()))
-        cf_base.wait = cf.wait = esperar(cf_base.wait, "wait", _todos_prontos)
-        cf_base.as_completed = cf.as_completed = esperar(cf_base.as_completed, "as_completed", _todos_prontos)
+        cf_base.wait = cf.wait = esperar_futuros(cf_base.wait, "wait")
+        cf_base.as_completed = cf.as_completed = esperar_futuros(cf_base.as_completed, "as_completed")
 
     def materializar(self, valor):
         if isinstance(valor, Sonda):
