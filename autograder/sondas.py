@@ -682,6 +682,9 @@ class Materializacao:
         mp_process.BaseProcess.start = start
 
         original_join = mp_process.BaseProcess.join
+        # Por processo: o último "terminou" anotado de cada filho. Um laço de join(timeout=0) anota o
+        # primeiro join e a mudança (o filho terminou), não milhares de linhas iguais.
+        ja_anotado: dict[tuple[int, int | None], bool] = {}
 
         def join(processo, timeout=None):
             antes = time.monotonic_ns()
@@ -690,7 +693,10 @@ class Materializacao:
                 terminou = processo.exitcode is not None
             except ValueError:  # processo já fechado (close())
                 terminou = True
-            inicios.anotar("join", filho=processo.pid, timeout=timeout, t0=antes, terminou=terminou)
+            chave = (os.getpid(), processo.pid)
+            if ja_anotado.get(chave) is not terminou:
+                ja_anotado[chave] = terminou
+                inicios.anotar("join", filho=processo.pid, timeout=timeout, t0=antes, terminou=terminou)
             return resultado
 
         mp_process.BaseProcess.join = join
@@ -725,6 +731,16 @@ class Materializacao:
                 return resultado
             return embrulho
 
+        # As esperas já anotadas (objetos e se estavam prontos): um laço de result(timeout=0) anota a
+        # primeira espera, não milhares.
+        vistas: set = set()
+
+        def anotar_espera(via, objetos, pronto):
+            chave = (via, tuple(id(o) for o in objetos), pronto)
+            if chave not in vistas:
+                vistas.add(chave)
+                inicios.anotar("esperar_resultado", via=via, pronto=pronto)
+
         def esperar(original, via, prontos):
             def embrulho(*args, **kwargs):
                 if os.getpid() == pid_executor:
@@ -732,7 +748,7 @@ class Materializacao:
                         pronto = prontos(*args, **kwargs)
                     except Exception:  # noqa: BLE001 - argumentos estranhos: o original reclama
                         pronto = False
-                    inicios.anotar("esperar_resultado", via=via, pronto=pronto)
+                    anotar_espera(via, args[:1], pronto)
                 return original(*args, **kwargs)
             return embrulho
 
@@ -744,7 +760,7 @@ class Materializacao:
                         pronto = all(f.done() for f in fs)
                     except Exception:  # noqa: BLE001 - não são Futures: o original reclama
                         pronto = False
-                    inicios.anotar("esperar_resultado", via=via, pronto=pronto)
+                    anotar_espera(via, fs, pronto)
                 return original(fs, *args, **kwargs)
             return embrulho
 

@@ -45,6 +45,15 @@ def conferir_chamadas(parte: str, obs: dict, entrada: list) -> list[dict]:
             "vez(es)): a trava não é reentrante, então ele ficaria bloqueado para sempre esperando por si "
             "mesmo (impasse) — e os outros filhos esperando por ele. (O teste soltou a trava para não ficar parado.)"
         )
+    # Os filhos criados com Process são esperados com join (os de um pool e o servidor do Manager, o
+    # pool e o Manager esperam). Antes de contar as chamadas: sem join, um filho pode nem ter começado.
+    nunca, _ = esperas.sem_esperar(obs.get("processos", []))
+    if nunca:
+        _falhar(
+            f"{pai} não esperou (join) o(s) processo(s) filho(s) {esperas.pids(nunca)}: espere todos com join() "
+            "antes de ler o resultado do Manager — dormir não é esperar (o filho pode ainda estar escrevendo, "
+            "ou nem ter começado)."
+        )
     chamadas = [e for e in eventos if e["op"] == "chamada"]
     if entrada and not chamadas:
         _falhar(
@@ -85,14 +94,6 @@ def conferir_chamadas(parte: str, obs: dict, entrada: list) -> list[dict]:
         _falhar(
             f"cada filho recebeu uma trava diferente ({len(travas)} travas para {len(chamadas)} chamadas): "
             "uma trava só protege se for a MESMA para todos — crie uma, antes dos processos, e passe-a a todos."
-        )
-    # Os filhos criados com Process são esperados com join (os de um pool, o pool espera).
-    nunca, _ = esperas.sem_esperar(obs.get("processos", []), {e["pid"] for e in chamadas})
-    if nunca:
-        _falhar(
-            f"{pai} não esperou (join) o(s) processo(s) filho(s) {esperas.pids(nunca)} que rodaram {parametro}: "
-            "espere todos com join() antes de ler o resultado do Manager — dormir não é esperar (o filho pode "
-            "ainda estar escrevendo, ou nem ter começado)."
         )
     return chamadas
 

@@ -390,6 +390,12 @@ def test_iniciados_anota_join_entregas_e_esperas_na_ordem(metodo):
     prazo_curto = [e for e in execucao.iniciados if e["op"] == "join" and e["timeout"] == 0.05]
     assert len(prazo_curto) == 3 and not any(e["terminou"] for e in prazo_curto)
 
+    execucao = executar(t.join_em_laco, prazo=20)
+    pid = interpretar(execucao, 20)
+    joins = [e for e in execucao.iniciados if e["op"] == "join"]
+    assert [e["terminou"] for e in joins] == [False, True] and esperas.sem_esperar(execucao.iniciados) == ([], [])
+    assert joins[0]["filho"] == pid  # um laço de join(timeout=0) anota o primeiro e a mudança, não cada volta
+
     execucao = executar(t.sem_join, 2, prazo=20)
     nunca, _ = esperas.sem_esperar(execucao.iniciados)
     assert nunca == sorted(interpretar(execucao, 20))

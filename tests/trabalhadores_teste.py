@@ -250,3 +250,12 @@ def espera_cada_um(funcao, k):
             futuros.append(executor.submit(funcao, i))
             wait((f for f in futuros[-1:]), timeout=0.05)
         return sorted(f.result() for f in as_completed(f for f in futuros))
+
+
+def join_em_laco():
+    """Espera com join(timeout=0) num laço: o filho é esperado (o último join volta com ele terminado)."""
+    p = multiprocessing.Process(target=time.sleep, args=(0.3,))
+    p.start()
+    while p.exitcode is None:
+        p.join(timeout=0)
+    return p.pid
