@@ -394,7 +394,7 @@ def test_iniciados_anota_join_entregas_e_esperas_na_ordem(metodo):
     pid = interpretar(execucao, 20)
     joins = [e for e in execucao.iniciados if e["op"] == "join"]
     assert [e["terminou"] for e in joins] == [False, True] and esperas.sem_esperar(execucao.iniciados) == ([], [])
-    assert joins[0]["filho"] == pid  # um laço de join(timeout=0) anota o primeiro e a mudança, não cada volta
+    assert joins[0]["filho"] == pid  # um laço de join com prazo curto anota o primeiro e a mudança, não cada volta
 
     execucao = executar(t.sem_join, 2, prazo=20)
     nunca, _ = esperas.sem_esperar(execucao.iniciados)

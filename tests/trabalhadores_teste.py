@@ -253,9 +253,9 @@ def espera_cada_um(funcao, k):
 
 
 def join_em_laco():
-    """Espera com join(timeout=0) num laço: o filho é esperado (o último join volta com ele terminado)."""
+    """Espera com join(timeout=0.02) num laço: o filho é esperado (o último join volta com ele terminado)."""
     p = multiprocessing.Process(target=time.sleep, args=(0.3,))
     p.start()
     while p.exitcode is None:
-        p.join(timeout=0)
+        p.join(timeout=0.02)
     return p.pid
