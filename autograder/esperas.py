@@ -38,23 +38,27 @@ def joins(processos: list[dict]) -> list[dict]:
     return sorted((e for e in processos if e.get("op") == "join" and e.get("no_executor")), key=lambda e: e["t0"])
 
 
-def sem_esperar(processos: list[dict], filhos=None, ate: int | None = None) -> tuple[list[int], list[int]]:
-    """Os filhos que o pai não esperou: ``(nunca, tarde)``. ``nunca``: nenhum join voltou com o filho
-    terminado (não houve join, ou o prazo de todos acabou com ele ainda rodando).
+def sem_esperar(processos: list[dict], filhos=None, ate: int | None = None) -> tuple[list[int], list[int], list[int]]:
+    """Os filhos que o pai não esperou: ``(nunca, vivos, tarde)``.
 
     ``filhos``: os pids a conferir (por padrão, todos os que o pai iniciou, menos os internos de pools
     e managers; pids que o pai não iniciou com ``Process.start`` são ignorados). Um filho foi esperado
-    quando um ``join`` do pai voltou com ele terminado; ``tarde`` são os que só foram esperados depois
-    do instante ``ate`` (a leitura do resultado, por exemplo)."""
+    quando um ``join`` do pai voltou com ele terminado. ``nunca``: nenhum join nele; ``vivos``: houve
+    join, mas todos voltaram (o prazo acabou) com ele ainda rodando; ``tarde``: esperados só depois do
+    instante ``ate`` (a leitura do resultado, por exemplo)."""
     iniciados = inicios(processos)
     alvo = set(iniciados) if filhos is None else {p for p in filhos if p in iniciados}
     esperado_em: dict[int, int] = {}
+    com_join: set[int] = set()
     for e in joins(processos):
-        if e.get("terminou") and e["filho"] in alvo:
-            esperado_em.setdefault(e["filho"], e["t"])
-    nunca = sorted(p for p in alvo if p not in esperado_em)
+        if e["filho"] in alvo:
+            com_join.add(e["filho"])
+            if e.get("terminou"):
+                esperado_em.setdefault(e["filho"], e["t"])
+    nunca = sorted(p for p in alvo if p not in com_join)
+    vivos = sorted(p for p in com_join if p not in esperado_em)
     tarde = sorted(p for p, t in esperado_em.items() if ate is not None and t > ate)
-    return nunca, tarde
+    return nunca, vivos, tarde
 
 
 def join_antes_de_start(processos: list[dict], filhos) -> tuple[int, int] | None:

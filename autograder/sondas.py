@@ -671,8 +671,8 @@ class Materializacao:
             return
 
         def start(processo, *args, **kwargs):
+            alvo = getattr(processo, "_target", None)  # o start() apaga _target depois de iniciar
             resultado = original(processo, *args, **kwargs)
-            alvo = getattr(processo, "_target", None)
             inicios.anotar("process", filho=processo.pid, nome=processo.name,
                            alvo=getattr(alvo, "__qualname__", None) or type(processo).__name__,
                            modulo=getattr(alvo, "__module__", None) if alvo is not None else type(processo).__module__)

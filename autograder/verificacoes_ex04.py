@@ -127,7 +127,13 @@ def _conferir_leitura_depois_dos_filhos(sonda, nome: str, dado: str, devolvido, 
 def _conferir_join(sonda, nome: str, dado: str) -> None:
     """Cada filho que o pai iniciou foi esperado (um join que voltou com ele terminado) antes da
     última leitura de ``dado`` no pai: dormir, ou esperar o valor chegar ao total, não é esperar."""
-    nunca, tarde = esperas.sem_esperar(sonda.processos, ate=_leitura_final(sonda))
+    nunca, vivos, tarde = esperas.sem_esperar(sonda.processos, ate=_leitura_final(sonda))
+    if vivos:
+        raise FalhaNoFilho(
+            f"{nome} deu join(timeout=...) no(s) processo(s) filho(s) {esperas.pids(vivos)}, mas o prazo acabou "
+            f"com eles ainda rodando, e o pai leu {dado} mesmo assim: espere até os filhos terminarem (um prazo "
+            "maior, ou join() de novo) antes de ler."
+        )
     if nunca:
         raise FalhaNoFilho(
             f"{nome} não esperou (join) o(s) processo(s) filho(s) {esperas.pids(nunca)}: o pai lê {dado} só "

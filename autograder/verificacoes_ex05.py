@@ -47,10 +47,12 @@ def conferir_chamadas(parte: str, obs: dict, entrada: list) -> list[dict]:
         )
     # Os filhos criados com Process são esperados com join (os de um pool e o servidor do Manager, o
     # pool e o Manager esperam). Antes de contar as chamadas: sem join, um filho pode nem ter começado.
-    nunca, _ = esperas.sem_esperar(obs.get("processos", []))
-    if nunca:
+    nunca, vivos, _ = esperas.sem_esperar(obs.get("processos", []))
+    if nunca or vivos:
+        ainda = (f" (o join(timeout=...) em {esperas.pids(vivos)} voltou com eles ainda rodando)" if vivos else "")
         _falhar(
-            f"{pai} não esperou (join) o(s) processo(s) filho(s) {esperas.pids(nunca)}: espere todos com join() "
+            f"{pai} não esperou (join) o(s) processo(s) filho(s) {esperas.pids(nunca + vivos)} terminar(em){ainda}: "
+            "espere todos com join() "
             "antes de ler o resultado do Manager — dormir não é esperar (o filho pode ainda estar escrevendo, "
             "ou nem ter começado)."
         )

@@ -22,11 +22,12 @@ def conferir_largada(pids, n, largada, chegadas) -> None:
         _falhar(f"há pids repetidos em {pids}: cada corredor é um processo diferente")
     if pids != sorted(pids):
         _falhar(f"devolva a lista ordenada: recebi {pids}")
-    nunca, _ = esperas.sem_esperar(chegadas.processos)
-    if nunca:
+    nunca, vivos, _ = esperas.sem_esperar(chegadas.processos)
+    if nunca or vivos:
+        ainda = (f" (o join(timeout=...) em {esperas.pids(vivos)} voltou com ele(s) ainda rodando)" if vivos else "")
         _falhar(
-            f"largada_simultanea não esperou (join) o(s) corredor(es) {esperas.pids(nunca)}: depois de ler as "
-            "chegadas, espere cada processo com join(timeout=...) antes de devolver"
+            f"largada_simultanea não esperou (join) o(s) corredor(es) {esperas.pids(nunca + vivos)} terminar(em)"
+            f"{ainda}: depois de ler as chegadas, espere cada processo com join(timeout=...) antes de devolver"
         )
     puts = [e for e in chegadas.eventos if e["op"] == "put"]
     do_pai = [e for e in puts if e["no_executor"]]
@@ -71,7 +72,13 @@ def conferir_parada(respostas, mensagens, parar, execucao=None) -> None:
     sets = [e for e in parar.eventos if e["op"] == "set" and e["no_executor"]]
     if not sets:
         _falhar("o pai não levantou o evento parar (parar.set()): é ele que manda o eco terminar")
-    nunca, _ = esperas.sem_esperar(parar.processos)
+    nunca, vivos, _ = esperas.sem_esperar(parar.processos)
+    if vivos:
+        _falhar(
+            f"conversar_e_parar deu join(timeout=...) no processo filho {esperas.pids(vivos)}, mas o prazo acabou "
+            "com ele ainda rodando: depois do parar.set() o eco não terminou — ele tem de olhar parar a cada volta "
+            "(um recv() sem prazo o deixa bloqueado)"
+        )
     if nunca:
         _falhar(
             f"conversar_e_parar não esperou (join) o processo filho {esperas.pids(nunca)} depois de levantar "

@@ -381,7 +381,7 @@ def test_iniciados_anota_join_entregas_e_esperas_na_ordem(metodo):
     joins = [e for e in execucao.iniciados if e["op"] == "join"]
     assert sorted(e["filho"] for e in joins) == sorted(filhos)
     assert all(e["no_executor"] and e["terminou"] and e["t0"] <= e["t"] and e["timeout"] is None for e in joins)
-    assert esperas.sem_esperar(execucao.iniciados) == ([], [])
+    assert esperas.sem_esperar(execucao.iniciados) == ([], [], [])
     assert esperas.join_antes_de_start(execucao.iniciados, filhos) is None
 
     execucao = executar(t.join_antes_do_proximo_start, 3, prazo=20)
@@ -393,16 +393,16 @@ def test_iniciados_anota_join_entregas_e_esperas_na_ordem(metodo):
     execucao = executar(t.join_em_laco, prazo=20)
     pid = interpretar(execucao, 20)
     joins = [e for e in execucao.iniciados if e["op"] == "join"]
-    assert [e["terminou"] for e in joins] == [False, True] and esperas.sem_esperar(execucao.iniciados) == ([], [])
+    assert [e["terminou"] for e in joins] == [False, True] and esperas.sem_esperar(execucao.iniciados) == ([], [], [])
     assert joins[0]["filho"] == pid  # um laço de join com prazo curto anota o primeiro e a mudança, não cada volta
 
     execucao = executar(t.sem_join, 2, prazo=20)
-    nunca, _ = esperas.sem_esperar(execucao.iniciados)
+    nunca, _, _ = esperas.sem_esperar(execucao.iniciados)
     assert nunca == sorted(interpretar(execucao, 20))
 
     funcao = sondas.Funcao(t.quadrado)
     execucao = executar(t.pool_chama, funcao, 2, prazo=30)
-    assert esperas.sem_esperar(funcao.processos) == ([], [])  # os workers do pool são esperados pelo pool
+    assert esperas.sem_esperar(funcao.processos) == ([], [], [])  # os workers do pool são esperados pelo pool
     assert [e["op"] for e in funcao.processos if e["op"] in ("entregar", "esperar_resultado")][:2] == ["entregar", "entregar"]
     assert esperas.espera_antes_de_entregar(funcao.processos) is None
 

@@ -222,7 +222,7 @@ def conversar_e_parar(mensagens, parar):
         modulo=_CABECALHO + _LARGADA_OK + _PARADA_OK.replace(
             "    while not parar.is_set():\n        if conexao.poll(0.05):\n            conexao.send(conexao.recv().upper())",
             "    while not parar.is_set():\n        conexao.send(conexao.recv().upper())"),
-        causas={B: "deixou 1 processo|ficou bloqueado|sem ver o evento"},
+        causas={B: "deixou 1 processo|ficou bloqueado|sem ver o evento|o prazo acabou com ele ainda rodando"},
     ),
     "sutil_sair_em_vez_do_evento": Submissao(
         "sutil", {A: 3, B: 0},
