@@ -456,6 +456,10 @@ class Execucao:
         """Os processos que o código do aluno iniciou, anotados no momento do ``start()`` (também
         os de Pool, ProcessPoolExecutor e Manager) e de ``os.fork``/``subprocess``: cada um com
         ``pid`` (quem iniciou), ``no_executor``, ``op`` (process, fork, subprocess), ``filho``, ``alvo``.
+        Traz também os ``join`` (op ``join``: ``filho``, ``timeout``, ``t0``, ``t``, ``terminou``), as
+        entregas a pools (``entregar``) e as esperas por resultados (``esperar_resultado``); cada sonda
+        passada a :func:`executar` recebe a mesma lista em ``sonda.processos``
+        (:mod:`autograder.esperas` tira dela as regras de ordem).
         Confiável (não depende de amostragem) para os processos iniciados no próprio executor e,
         com fork, nos seus descendentes."""
         return list(self.sondas.get("_processos", ([], None, 0))[0])
@@ -818,6 +822,7 @@ def executar(funcao, *args, prazo: float = 5.0, **kwargs) -> Execucao:
     for sonda in sondas.sondas_em([args, kwargs]):
         eventos, final, descartados = execucao.sondas.get(sonda.ident, ([], None, 0))
         sonda._preencher(eventos, final, descartados)
+        sonda.processos = execucao.iniciados
     return execucao
 
 

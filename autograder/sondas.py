@@ -98,6 +98,9 @@ class Sonda:
         self.eventos: list[dict] = []
         self.final = None
         self.descartados = 0
+        #: Os eventos de processos da execução (inícios, joins, entregas, esperas): veja
+        #: :attr:`autograder.execucao.Execucao.iniciados`.
+        self.processos: list[dict] = []
 
     def __repr__(self) -> str:
         return f"<sonda {self.tipo} {self.params}>"
@@ -667,10 +670,16 @@ class Materializacao:
 
     def vigiar_inicios(self) -> None:
         """Anota cada processo que o código do aluno inicia (Process.start — o que também cobre
-        Pool, ProcessPoolExecutor e Manager —, os.fork e subprocess): quem, de quem, com que alvo."""
+        Pool, ProcessPoolExecutor e Manager —, os.fork e subprocess): quem, de quem, com que alvo;
+        cada ``join`` (``filho``, ``timeout``, ``t0`` ao entrar, ``t`` ao voltar e ``terminou``: se o
+        filho tinha acabado quando o join voltou); e, no executor, as entregas a pools e as esperas
+        por resultados (veja :meth:`_vigiar_resultados`). Com esses eventos o teste confere a ordem de
+        start, get e join por causa e efeito, sem relógio."""
         import multiprocessing.process as mp_process
         import sys
 
+        global _VIGIA
+        _VIGIA = self
         inicios = self.inicios
         original = mp_process.BaseProcess.start
         if getattr(original, "_sonda", False):
@@ -680,11 +689,34 @@ class Materializacao:
             alvo = getattr(processo, "_target", None)  # antes: o start() apaga _target (bpo-30775)
             resultado = original(processo, *args, **kwargs)
             inicios.anotar("process", filho=processo.pid, nome=processo.name,
-                           alvo=getattr(alvo, "__qualname__", None) or type(processo).__name__)
+                           alvo=getattr(alvo, "__qualname__", None) or type(processo).__name__,
+                           modulo=getattr(alvo, "__module__", None) if alvo is not None else type(processo).__module__)
             return resultado
 
         start._sonda = True
         mp_process.BaseProcess.start = start
+
+        original_join = mp_process.BaseProcess.join
+        # Por processo: o último "terminou" anotado de cada filho. Um laço de join(timeout=0) anota o
+        # primeiro join e a mudança (o filho terminou), não milhares de linhas iguais.
+        ja_anotado: dict[tuple[int, int | None], bool] = {}
+
+        def join(processo, timeout=None):
+            antes = time.monotonic_ns()
+            resultado = original_join(processo, timeout)
+            try:
+                terminou = processo.exitcode is not None
+            except ValueError:  # processo já fechado (close())
+                terminou = True
+            chave = (os.getpid(), processo.pid)
+            if ja_anotado.get(chave) is not terminou:
+                ja_anotado[chave] = terminou
+                inicios.anotar("join", filho=processo.pid, timeout=timeout, t0=antes, terminou=terminou)
+            return resultado
+
+        mp_process.BaseProcess.join = join
+        self._vigiar_resultados()
+        # Depois de TODAS as trocas (start, join, resultados): a guarda compara com esta fotografia.
         guarda.fotografar_classe(mp_process.BaseProcess)
 
         def gancho(evento, args):
@@ -694,6 +726,70 @@ class Materializacao:
                 inicios.anotar("subprocess", comando=_curto(args[1] if len(args) > 1 else args))
 
         sys.addaudithook(gancho)
+
+    def _vigiar_resultados(self) -> None:
+        """Anota, no executor, cada trabalho entregue a um pool (``entregar``: submit, apply_async,
+        map...) e cada espera por um resultado (``esperar_resultado``: Future.result/exception,
+        concurrent.futures.wait/as_completed, AsyncResult.get/wait), com ``pronto`` dizendo se o
+        resultado já estava pronto (quem espera um resultado pronto não espera nada). Com isso o teste
+        confere, pela ordem, que todos os pedaços foram entregues antes da primeira espera."""
+        import concurrent.futures as cf
+        import concurrent.futures._base as cf_base
+        import concurrent.futures.process as cf_process
+        import multiprocessing.pool as mp_pool
+
+        inicios, pid_executor = self.inicios, self.pid_executor
+
+        def entregar(original, via):
+            def embrulho(*args, **kwargs):
+                resultado = original(*args, **kwargs)
+                if os.getpid() == pid_executor:
+                    inicios.anotar("entregar", via=via)
+                return resultado
+            return embrulho
+
+        # As esperas já anotadas (objetos e se estavam prontos): um laço de result(timeout=0) anota a
+        # primeira espera, não milhares.
+        vistas: set = set()
+
+        def anotar_espera(via, objetos, pronto):
+            chave = (via, tuple(id(o) for o in objetos), pronto)
+            if chave not in vistas:
+                vistas.add(chave)
+                inicios.anotar("esperar_resultado", via=via, pronto=pronto)
+
+        def esperar(original, via, prontos):
+            def embrulho(*args, **kwargs):
+                if os.getpid() == pid_executor:
+                    try:
+                        pronto = prontos(*args, **kwargs)
+                    except Exception:  # noqa: BLE001 - argumentos estranhos: o original reclama
+                        pronto = False
+                    anotar_espera(via, args[:1], pronto)
+                return original(*args, **kwargs)
+            return embrulho
+
+        def esperar_futuros(original, via):
+            def embrulho(fs, *args, **kwargs):
+                fs = list(fs)  # um gerador seria consumido aqui e chegaria vazio ao original
+                if os.getpid() == pid_executor:
+                    try:
+                        pronto = all(f.done() for f in fs)
+                    except Exception:  # noqa: BLE001 - não são Futures: o original reclama
+                        pronto = False
+                    anotar_espera(via, fs, pronto)
+                return original(fs, *args, **kwargs)
+            return embrulho
+
+        cf_process.ProcessPoolExecutor.submit = entregar(cf_process.ProcessPoolExecutor.submit, "submit")
+        mp_pool.Pool.apply_async = entregar(mp_pool.Pool.apply_async, "apply_async")
+        mp_pool.Pool._map_async = entregar(mp_pool.Pool._map_async, "map")
+        for nome in ("result", "exception"):
+            setattr(cf_base.Future, nome, esperar(getattr(cf_base.Future, nome), nome, lambda f, *a, **k: f.done()))
+        for nome in ("get", "wait"):
+            setattr(mp_pool.ApplyResult, nome, esperar(getattr(mp_pool.ApplyResult, nome), nome, lambda r, *a, **k: r.ready()))
+        cf_base.wait = cf.wait = esperar_futuros(cf_base.wait, "wait")
+        cf_base.as_completed = cf.as_completed = esperar_futuros(cf_base.as_completed, "as_completed")
 
     def materializar(self, valor):
         if isinstance(valor, Sonda):
@@ -766,6 +862,18 @@ class Materializacao:
                     final = sonda._final(objeto)
             coletado[ident] = (eventos, final, total - len(eventos))
         return coletado
+
+
+#: A Materializacao do executor atual (a que vigia os inícios): roteiros do teste que rodam no
+#: executor leem os eventos de processos com :func:`eventos_de_processos`.
+_VIGIA: Materializacao | None = None
+
+
+def eventos_de_processos(limite: int = 200_000) -> list[dict]:
+    """No executor: os eventos de processos anotados até agora (início, join, entregas e esperas)."""
+    if _VIGIA is None:
+        return []
+    return _VIGIA.inicios.ler(limite)[0]
 
 
 def sondas_em(valor) -> list[Sonda]:

@@ -25,7 +25,7 @@ import time
 import uuid
 
 from autograder import guarda
-from autograder.sondas import _curto, _Diario
+from autograder.sondas import _curto, _Diario, eventos_de_processos
 
 # As assinaturas do enunciado: como o código do pai chama a função que recebeu.
 
@@ -401,11 +401,12 @@ def _roteiro(modulo: str, pai: str, filho: str, parametro: str, entrada: list, e
     try:
         resultado = getattr(mod, pai)(list(entrada), **{parametro: funcao})
         eventos, _ = _Diario(pasta, "eventos", os.getpid()).ler(100_000)
+        processos = eventos_de_processos()
     finally:
         shutil.rmtree(pasta, ignore_errors=True)
     simples = type(resultado) in (dict, list, tuple)
     return {"resultado": resultado if simples else None, "tipo": type(resultado).__name__,
-            "pid_executor": os.getpid(), "eventos": eventos}
+            "pid_executor": os.getpid(), "eventos": eventos, "processos": processos}
 
 
 def contagem_observada(modulo: str, textos: list, espera: float = 25.0) -> dict:

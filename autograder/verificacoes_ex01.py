@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import os
 
-from autograder import rodar_no_filho
+from autograder import esperas, rodar_no_filho
 from autograder.execucao import FalhaNoFilho, _texto_da_excecao
 from autograder.sondas_ex0102 import Fila, Funcao
 
@@ -24,20 +24,21 @@ def _pids(pids) -> str:
 
 
 def conferir_leitura_antes_do_join(fila: Fila, quem: str) -> None:
-    """Cada filho que pôs itens na ``fila`` teve seus itens lidos pelo pai antes do join nele, e
-    houve join em cada um."""
+    """O pai leu da ``fila`` TODOS os itens que os filhos puseram antes do primeiro join num deles
+    (ler tudo, e só então dar join), e deu join em cada um."""
     __tracebackhide__ = True
     eventos = sorted((e for e in fila.eventos if e["no_executor"] and e["op"] in ("get", "join")), key=lambda e: e["t"])
     autores = {e["pid"] for e in fila.puts() if not e["no_executor"]}
-    faltam = {p: sum(1 for e in fila.puts() if e["pid"] == p) for p in autores}
+    faltam = sum(1 for e in fila.puts() if e["pid"] in autores)
     for e in eventos:
-        if e["op"] == "get" and e.get("origem") in faltam:
-            faltam[e["origem"]] -= 1
-        elif e["op"] == "join" and faltam.get(e["alvo"], 0) > 0:
+        if e["op"] == "get" and e.get("origem") in autores:
+            faltam -= 1
+        elif e["op"] == "join" and e["alvo"] in autores and faltam > 0:
             _falha(
-                f"{quem} deu join no processo {e['alvo']} antes de ler da fila o que ele pôs: leia primeiro, "
-                "depois dê join. (Com itens grandes o filho só termina depois que o que ele pôs na fila é "
-                "lido, e um join antes da leitura fica esperando para sempre.)"
+                f"{quem} deu join no processo {e['alvo']} quando ainda faltava ler {faltam} item(ns) da fila: leia "
+                "primeiro TODOS os itens, e só então dê join em cada filho. (Um filho só termina depois que o "
+                "que ele pôs na fila é lido — com itens grandes, um join antes de ler tudo pode esperar para "
+                "sempre; e o item lido antes do join num filho pode ser de outro filho.)"
             )
     sem_join = autores - {e["alvo"] for e in eventos if e["op"] == "join"}
     if sem_join:
@@ -197,6 +198,13 @@ def conferir_soma_paralela(sol, n: int, k: int) -> None:
     esperado = [(a, b) for a, b in pedacos]
     if pedacos[0][0] != 0 or pedacos[-1][1] != n or any(esperado[i][0] != esperado[i - 1][1] for i in range(1, k)):
         _falha(f"{chamada}: as parcelas foram chamadas com os pedaços {pedacos}, que não cobrem [0, {n}) sem buracos nem sobreposições.")
+    espera = esperas.espera_antes_de_entregar(parcela.processos)
+    if espera is not None:
+        _falha(
+            f"{chamada}: o pai esperou um resultado ({espera['via']}() de um pedaço ainda em andamento) antes de "
+            f"entregar ao pool todos os {k} pedaços: assim os pedaços rodam um depois do outro. Entregue todos "
+            "(submit/apply_async/map) e só depois espere os resultados."
+        )
     sozinhas = [e for e in parcela.eventos if e["op"] == "fim" and not e.get("encontro")]
     if sozinhas:
         processos = len({e["pid"] for e in chamadas})

@@ -13,6 +13,7 @@ import os
 import time
 from collections import defaultdict
 
+from autograder import esperas
 from autograder.execucao import FalhaNoFilho
 
 
@@ -81,13 +82,14 @@ def _no_executor(sonda, pid: int) -> bool:
     return any(e["no_executor"] for e in sonda.eventos if e["pid"] == pid)
 
 
-def _conferir_dentro(chamadas, posses, primitiva: str, nome_funcao: str) -> None:
+def _conferir_dentro(chamadas, posses, primitiva: str, nome_funcao: str, variavel: str) -> None:
+    """``primitiva``: como a frase a nomeia ("a trava"); ``variavel``: o parâmetro do aluno ("trava")."""
     for pid, inicio, fim, _ in chamadas:
         dentro = any(p == pid and adq < inicio and (fim is not None and fim < lib) for p, adq, lib in posses)
         if not dentro:
             raise FalhaNoFilho(
                 f"o processo filho {pid} chamou {nome_funcao} sem segurar {primitiva} durante a chamada inteira: "
-                f"o trabalho tem de acontecer dentro do with {primitiva.split(' ')[0]} (entre o acquire e o release)."
+                f"o trabalho tem de acontecer dentro do with {variavel} (entre o acquire e o release)."
             )
 
 
@@ -132,7 +134,7 @@ def conferir_secao(trava, trabalho, devolvido, n: int) -> None:
             "ninguém adquiriu a trava recebida (nenhum acquire nela): use a trava que secao_critica recebe, "
             "e não uma criada por você."
         )
-    _conferir_dentro(chamadas, posses, "a trava", "trabalho")
+    _conferir_dentro(chamadas, posses, "a trava", "trabalho", "trava")
     _conferir_resultado(devolvido, trabalho, "secao_critica")
 
 
@@ -151,7 +153,14 @@ def conferir_semaforo(semaforo, trabalho, devolvido, n: int, k: int) -> None:
             "ninguém adquiriu o semáforo recebido (nenhum acquire nele): use o semáforo que limitar recebe, "
             "e não um criado por você."
         )
-    _conferir_dentro(chamadas, posses, "o semáforo", "trabalho")
+    _conferir_dentro(chamadas, posses, "o semáforo", "trabalho", "semaforo")
+    fora_de_ordem = esperas.join_antes_de_start(trabalho.processos, {c[0] for c in chamadas})
+    if fora_de_ordem:
+        raise FalhaNoFilho(
+            f"limitar deu join() no processo {fora_de_ordem[0]} antes do start() do processo {fora_de_ordem[1]}: "
+            "um join antes do próximo start põe os filhos em fila (mesmo com prazo no join) — o semáforo é que "
+            "limita quantos trabalham juntos. Dê start() em todos e só depois join() em todos."
+        )
     if semaforo.maximo > k:  # pragma: no cover - o semáforo de verdade não deixa
         raise FalhaNoFilho(f"{semaforo.maximo} processos seguraram o semáforo ao mesmo tempo; o limite era {k}.")
     sem_encontro = [c for c in chamadas if c[3].get("encontro") is False]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
+from autograder import esperas
 from autograder.execucao import FalhaNoFilho
 
 
@@ -123,6 +124,29 @@ def _conferir_leitura_depois_dos_filhos(sonda, nome: str, dado: str, devolvido, 
         )
 
 
+def _conferir_join(sonda, nome: str, dado: str) -> None:
+    """Cada filho que o pai iniciou foi esperado (um join que voltou com ele terminado) antes da
+    última leitura de ``dado`` no pai: dormir, ou esperar o valor chegar ao total, não é esperar."""
+    nunca, vivos, tarde = esperas.sem_esperar(sonda.processos, ate=_leitura_final(sonda))
+    if vivos:
+        raise FalhaNoFilho(
+            f"{nome} deu join(timeout=...) no(s) processo(s) filho(s) {esperas.pids(vivos)}, mas o prazo acabou "
+            f"com eles ainda rodando, e o pai leu {dado} mesmo assim: espere até os filhos terminarem (um prazo "
+            "maior, ou join() de novo) antes de ler."
+        )
+    if nunca:
+        raise FalhaNoFilho(
+            f"{nome} não esperou (join) o(s) processo(s) filho(s) {esperas.pids(nunca)}: o pai lê {dado} só "
+            "depois do join() de todos os filhos — dormir, ou esperar o valor chegar a um total, não é "
+            "esperar: o filho pode ainda estar escrevendo (ou nem ter começado)."
+        )
+    if tarde:
+        raise FalhaNoFilho(
+            f"{nome} leu {dado} antes do join() no(s) processo(s) filho(s) {esperas.pids(tarde)}: leia o valor "
+            "só depois do join() de todos os filhos (antes disso eles ainda podem estar escrevendo)."
+        )
+
+
 def _conferir_processos(sonda, nome: str, dado: str, quantos: int) -> None:
     filhos = escritores(sonda)
     no_pai = sonda.contar("escrever", no_executor=True)
@@ -152,6 +176,7 @@ def conferir_contador(contador, devolvido, processos: int, vezes: int) -> None:
     total exato e lido depois do join."""
     __tracebackhide__ = True
     esperado = processos * vezes
+    _conferir_join(contador, "contar", "contador.value")
     if vezes > 0:
         _conferir_processos(contador, "contar", "contador.value", processos)
         achadas = corridas(contador.eventos)
@@ -183,6 +208,7 @@ def conferir_fatias(vet, devolvido, k: int) -> None:
     __tracebackhide__ = True
     n = len(vet.final) if vet.final is not None else 0
     esperado = [i * i for i in range(n)]
+    _conferir_join(vet, "quadrados_compartilhados", "vet")
     _conferir_processos(vet, "quadrados_compartilhados", "vet", min(k, n))
     fatias: dict[int, list[int]] = defaultdict(list)
     for e in _em_ordem(vet.eventos):
@@ -242,6 +268,13 @@ def conferir_ao_mesmo_tempo(funcao) -> None:
         raise FalhaNoFilho(f"esperava 2 chamadas (somar e subtrair), uma em cada filho, e vi {len(chamadas)}.")
     if len({e["pid"] for e in chamadas}) != 2:
         raise FalhaNoFilho("somar e subtrair rodaram no mesmo processo filho: cada uma tem de ter o seu processo.")
+    fora_de_ordem = esperas.join_antes_de_start(funcao.processos, {e["pid"] for e in chamadas})
+    if fora_de_ordem:
+        raise FalhaNoFilho(
+            f"soma_e_subtracao deu join() no processo {fora_de_ordem[0]} antes do start() do processo "
+            f"{fora_de_ordem[1]}: assim um filho espera o outro terminar (mesmo com prazo no join). Dê start() "
+            "nos dois e só depois join() nos dois."
+        )
     if not all(e.get("encontro") for e in fins):
         raise FalhaNoFilho(
             "somar e subtrair não estiveram em andamento ao mesmo tempo: uma terminou antes de a outra "
@@ -255,6 +288,7 @@ def conferir_soma_e_subtracao(vet, devolvido) -> None:
     de volta a zero e lido depois do join."""
     __tracebackhide__ = True
     n = len(vet.final) if vet.final is not None else 0
+    _conferir_join(vet, "soma_e_subtracao", "vet")
     _conferir_processos(vet, "soma_e_subtracao", "vet", 2)
     achadas = corridas(vet.eventos, n)
     if achadas:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from autograder import esperas
 from autograder.execucao import FalhaNoFilho
 
 #: parte -> (função do pai, parâmetro com a função dos filhos, função do aluno, o que é cada item, dado)
@@ -45,6 +46,17 @@ def conferir_chamadas(parte: str, obs: dict, entrada: list) -> list[dict]:
             f"o processo {de_novo[0]['pid']} pegou a trava e, sem soltá-la, pediu-a de novo ({len(de_novo)} "
             "vez(es)): a trava não é reentrante, então ele ficaria bloqueado para sempre esperando por si "
             "mesmo (impasse) — e os outros filhos esperando por ele. (O teste soltou a trava para não ficar parado.)"
+        )
+    # Os filhos criados com Process são esperados com join (os de um pool e o servidor do Manager, o
+    # pool e o Manager esperam). Antes de contar as chamadas: sem join, um filho pode nem ter começado.
+    nunca, vivos, _ = esperas.sem_esperar(obs.get("processos", []))
+    if nunca or vivos:
+        ainda = (f" (o join(timeout=...) em {esperas.pids(vivos)} voltou com eles ainda rodando)" if vivos else "")
+        _falhar(
+            f"{pai} não esperou (join) o(s) processo(s) filho(s) {esperas.pids(nunca + vivos)} terminar(em){ainda}: "
+            "espere todos com join() "
+            "antes de ler o resultado do Manager — dormir não é esperar (o filho pode ainda estar escrevendo, "
+            "ou nem ter começado)."
         )
     chamadas = [e for e in eventos if e["op"] == "chamada"]
     if entrada and not chamadas:

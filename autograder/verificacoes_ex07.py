@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from autograder import esperas
 from autograder.execucao import FalhaNoFilho
 
 
@@ -21,6 +22,13 @@ def conferir_largada(pids, n, largada, chegadas) -> None:
         _falhar(f"há pids repetidos em {pids}: cada corredor é um processo diferente")
     if pids != sorted(pids):
         _falhar(f"devolva a lista ordenada: recebi {pids}")
+    nunca, vivos, _ = esperas.sem_esperar(chegadas.processos)
+    if nunca or vivos:
+        ainda = (f" (o join(timeout=...) em {esperas.pids(vivos)} voltou com ele(s) ainda rodando)" if vivos else "")
+        _falhar(
+            f"largada_simultanea não esperou (join) o(s) corredor(es) {esperas.pids(nunca + vivos)} terminar(em)"
+            f"{ainda}: depois de ler as chegadas, espere cada processo com join(timeout=...) antes de devolver"
+        )
     puts = [e for e in chegadas.eventos if e["op"] == "put"]
     do_pai = [e for e in puts if e["no_executor"]]
     if do_pai:
@@ -44,12 +52,12 @@ def conferir_largada(pids, n, largada, chegadas) -> None:
     if not any(e["no_executor"] for e in sets):
         _falhar("quem levantou a largada foi um filho; o sinal é do pai (largada_simultanea)")
     sinal = min(e["t"] for e in sets if e["no_executor"])
-    esperas = {}
+    esperas_largada = {}
     for e in largada.eventos:
         if e["op"] == "esperando" and not e["no_executor"]:
-            esperas.setdefault(e["pid"], e["t"])
+            esperas_largada.setdefault(e["pid"], e["t"])
     for pid, put in sorted(postos.items()):
-        if pid not in esperas or esperas[pid] > put["t"]:
+        if pid not in esperas_largada or esperas_largada[pid] > put["t"]:
             _falhar(f"o corredor {pid} pôs o pid na fila sem ter esperado com largada.wait(...)")
         if put["t"] < sinal:
             _falhar(f"o corredor {pid} chegou antes da largada (antes do largada.set() do pai)")
@@ -64,10 +72,23 @@ def conferir_parada(respostas, mensagens, parar, execucao=None) -> None:
     sets = [e for e in parar.eventos if e["op"] == "set" and e["no_executor"]]
     if not sets:
         _falhar("o pai não levantou o evento parar (parar.set()): é ele que manda o eco terminar")
+    nunca, vivos, _ = esperas.sem_esperar(parar.processos)
+    if vivos:
+        _falhar(
+            f"conversar_e_parar deu join(timeout=...) no processo filho {esperas.pids(vivos)}, mas o prazo acabou "
+            "com ele ainda rodando: depois do parar.set() o eco não terminou — ele tem de olhar parar a cada volta "
+            "(um recv() sem prazo o deixa bloqueado)"
+        )
+    if nunca:
+        _falhar(
+            f"conversar_e_parar não esperou (join) o processo filho {esperas.pids(nunca)} depois de levantar "
+            "parar: sem o join(timeout=...), o pai devolve enquanto o eco ainda pode estar rodando — espere o "
+            "filho terminar antes de devolver as respostas"
+        )
     olhadas = [e for e in parar.eventos if e["op"] in ("is_set", "acordou") and not e["no_executor"]]
     if not olhadas:
         iniciados = getattr(execucao, "iniciados", None)
-        if iniciados is not None and not any(e["no_executor"] for e in iniciados):
+        if iniciados is not None and not any(e["no_executor"] and e["op"] in ("process", "fork", "subprocess") for e in iniciados):
             _falhar("nenhum processo filho foi criado: o eco tem de rodar num Process, e o pai conversa com ele pelo Pipe")
         _falhar(
             "o filho nunca olhou o evento parar: ele tem de conferir parar.is_set() (ou parar.wait(prazo)) "

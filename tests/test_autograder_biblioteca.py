@@ -371,3 +371,43 @@ def test_a_arvore_e_percorrida_a_cada_intervalo_e_nao_a_cada_volta(monkeypatch):
     segundos = time.monotonic() - inicio
     # a cada 50 ms seriam ~20 por segundo; o encerramento faz uma ou duas buscas a mais
     assert len(chamadas) <= segundos / execucao.INTERVALO_DA_VIGIA + 4, (len(chamadas), segundos)
+
+
+def test_iniciados_anota_join_entregas_e_esperas_na_ordem(metodo):
+    from autograder import esperas
+
+    execucao = executar(t.cria_e_espera_filhos, 3, prazo=20)
+    filhos = [e["filho"] for e in execucao.iniciados if e["op"] == "process"]
+    joins = [e for e in execucao.iniciados if e["op"] == "join"]
+    assert sorted(e["filho"] for e in joins) == sorted(filhos)
+    assert all(e["no_executor"] and e["terminou"] and e["t0"] <= e["t"] and e["timeout"] is None for e in joins)
+    assert esperas.sem_esperar(execucao.iniciados) == ([], [], [])
+    assert esperas.join_antes_de_start(execucao.iniciados, filhos) is None
+
+    execucao = executar(t.join_antes_do_proximo_start, 3, prazo=20)
+    pids = interpretar(execucao, 20)
+    assert esperas.join_antes_de_start(execucao.iniciados, pids) == (pids[0], pids[1])
+    prazo_curto = [e for e in execucao.iniciados if e["op"] == "join" and e["timeout"] == 0.05]
+    assert len(prazo_curto) == 3 and not any(e["terminou"] for e in prazo_curto)
+
+    execucao = executar(t.join_em_laco, prazo=20)
+    pid = interpretar(execucao, 20)
+    joins = [e for e in execucao.iniciados if e["op"] == "join"]
+    assert [e["terminou"] for e in joins] == [False, True] and esperas.sem_esperar(execucao.iniciados) == ([], [], [])
+    assert joins[0]["filho"] == pid  # um laço de join com prazo curto anota o primeiro e a mudança, não cada volta
+
+    execucao = executar(t.sem_join, 2, prazo=20)
+    nunca, _, _ = esperas.sem_esperar(execucao.iniciados)
+    assert nunca == sorted(interpretar(execucao, 20))
+
+    funcao = sondas.Funcao(t.quadrado)
+    execucao = executar(t.pool_chama, funcao, 2, prazo=30)
+    assert esperas.sem_esperar(funcao.processos) == ([], [], [])  # os workers do pool são esperados pelo pool
+    assert [e["op"] for e in funcao.processos if e["op"] in ("entregar", "esperar_resultado")][:2] == ["entregar", "entregar"]
+    assert esperas.espera_antes_de_entregar(funcao.processos) is None
+
+    funcao = sondas.Funcao(t.quadrado, encontro=2, espera=3)
+    execucao = executar(t.espera_cada_um, funcao, 2, prazo=30)
+    assert interpretar(execucao, 30) == [0, 1]  # o wait com um gerador continua funcionando
+    espera = esperas.espera_antes_de_entregar(funcao.processos)
+    assert espera is not None and espera["via"] == "wait"

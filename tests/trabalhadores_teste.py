@@ -217,3 +217,45 @@ def _olha_uma_vez(evento, atraso, esperar, fila):
 def levanta_sozinho(evento):
     evento.set()
     return evento.is_set()
+
+
+def join_antes_do_proximo_start(n):
+    """Start, join com prazo curto, start do próximo (errado: em fila); no fim, join em todos."""
+    filhos = []
+    for _ in range(n):
+        p = multiprocessing.Process(target=time.sleep, args=(0.3,))
+        p.start()
+        p.join(timeout=0.05)
+        filhos.append(p)
+    for p in filhos:
+        p.join()
+    return [p.pid for p in filhos]
+
+
+def sem_join(n):
+    filhos = [multiprocessing.Process(target=time.sleep, args=(0.05,)) for _ in range(n)]
+    for p in filhos:
+        p.start()
+    time.sleep(0.5)
+    return [p.pid for p in filhos]
+
+
+def espera_cada_um(funcao, k):
+    """Entrega um pedaço, espera (com prazo, num gerador para o wait) e só então entrega o próximo."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed, wait
+
+    with ProcessPoolExecutor(max_workers=k) as executor:
+        futuros = []
+        for i in range(k):
+            futuros.append(executor.submit(funcao, i))
+            wait((f for f in futuros[-1:]), timeout=0.05)
+        return sorted(f.result() for f in as_completed(f for f in futuros))
+
+
+def join_em_laco():
+    """Espera com join(timeout=0.02) num laço: o filho é esperado (o último join volta com ele terminado)."""
+    p = multiprocessing.Process(target=time.sleep, args=(0.3,))
+    p.start()
+    while p.exitcode is None:
+        p.join(timeout=0.02)
+    return p.pid

@@ -311,11 +311,21 @@ def iniciar_processos(n, fila):
     "join_antes_de_ler": Submissao(
         tipo="sutil",
         notas=notas(a=0.0),
-        causas={A: r"deu join no processo \d+ antes de ler da fila"},
+        causas={A: r"deu join no processo \d+ quando ainda faltava ler 3 item\(ns\) da fila"},
         descricao="dá join (com prazo) em cada filho e só depois lê a fila",
         trocas=[(
             "    pids = [fila.get(timeout=10)[0] for _ in processos]\n    for p in processos:\n        p.join(timeout=10)\n",
             "    for p in processos:\n        p.join(timeout=10)\n    pids = [fila.get(timeout=10)[0] for _ in processos]\n",
+        )],
+    ),
+    "intercala_get_e_join": Submissao(
+        tipo="sutil",
+        notas=notas(a=0.0),
+        causas={A: r"deu join no processo \d+ quando ainda faltava ler 2 item\(ns\) da fila: leia primeiro TODOS"},
+        descricao="lê UM item e já dá join no filho i (o item pode ser de outro filho): passava ou não conforme a ordem dos put",
+        trocas=[(
+            "    pids = [fila.get(timeout=10)[0] for _ in processos]\n    for p in processos:\n        p.join(timeout=10)\n",
+            "    pids = []\n    for p in processos:\n        pids.append(fila.get(timeout=10)[0])\n        p.join(timeout=10)\n",
         )],
     ),
     "dividir_com_barra": Submissao(
@@ -355,12 +365,24 @@ def iniciar_processos(n, fila):
     "um_pedaco_por_vez": Submissao(
         tipo="sutil",
         notas=notas(c=0.0),
-        causas={C: r"não estiveram em andamento ao mesmo tempo"},
+        causas={C: r"o pai esperou um resultado \(result\(\) de um pedaço ainda em andamento\) antes de entregar ao pool todos os 2 pedaços"},
         descricao="espera o result() de cada pedaço antes de entregar o próximo (pool, mas sem paralelismo)",
         trocas=[(
             "        futuros = [executor.submit(parcela, a, b) for a, b in dividir(0, n, k)]\n        return sum(f.result() for f in futuros)\n",
             "        return sum(executor.submit(parcela, a, b).result() for a, b in dividir(0, n, k))\n",
         )],
+    ),
+    "espera_cada_resultado_com_prazo": Submissao(
+        tipo="sutil",
+        notas=notas(c=0.0),
+        causas={C: r"o pai esperou um resultado \(wait\(\) de um pedaço ainda em andamento\) antes de entregar ao pool todos"},
+        descricao="wait([f], timeout=0.5) em cada pedaço antes de entregar o próximo: a parcela do teste, que espera as k, tornava as chamadas simultâneas",
+        trocas=[
+            ("from concurrent.futures import ProcessPoolExecutor\n", "from concurrent.futures import ProcessPoolExecutor, wait\n"),
+            ("        futuros = [executor.submit(parcela, a, b) for a, b in dividir(0, n, k)]\n",
+             "        futuros = []\n        for a, b in dividir(0, n, k):\n            futuros.append(executor.submit(parcela, a, b))\n"
+             "            wait([futuros[-1]], timeout=0.5)\n"),
+        ],
     ),
     # ---------------------------------------------------------------- patológicas
     "laco_sem_fim_na_parcela": Submissao(

@@ -302,11 +302,22 @@ SUBMISSOES = {
     "join_antes_das_somas": Submissao(
         tipo="sutil",
         notas=notas(b=0.0),
-        causas={B: r"deu join no processo \d+ antes de ler da fila"},
+        causas={B: r"deu join no processo \d+ quando ainda faltava ler 2 item\(ns\) da fila"},
         descricao="espera os consumidores (join com prazo) e só depois lê as somas parciais",
         trocas=[(
             "    total = sum(resultados.get(timeout=10) for _ in range(consumidores))\n    for p in processos:\n        p.join(timeout=10)\n",
             "    for p in processos:\n        p.join(timeout=10)\n    total = sum(resultados.get(timeout=10) for _ in range(consumidores))\n",
+        )],
+    ),
+    "intercala_get_e_join": Submissao(
+        tipo="sutil",
+        notas=notas(b=0.0),
+        causas={B: r"deu join no processo \d+ quando ainda faltava ler 1 item\(ns\) da fila: leia primeiro TODOS"},
+        descricao="lê UMA soma e já dá join no consumidor i (a soma lida pode ser de outro): passava ou não conforme a ordem",
+        trocas=[(
+            "    total = sum(resultados.get(timeout=10) for _ in range(consumidores))\n    for p in processos:\n        p.join(timeout=10)\n",
+            "    total = 0\n    for p in processos[:consumidores]:\n        total += resultados.get(timeout=10)\n        p.join(timeout=10)\n"
+            "    processos[-1].join(timeout=10)\n",
         )],
     ),
     "um_fim_so": Submissao(

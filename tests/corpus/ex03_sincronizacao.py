@@ -203,9 +203,13 @@ def fases(barreira, fase1, fase2, valores):
         ("    saida = [resultados.get(timeout=30) for _ in processos]\n    for p in processos:\n        p.join(timeout=30)\n    return saida",
          "    for p in processos:\n        p.join(timeout=30)\n    import os\n    return [(i, os.getpid()) for i in range(n)]"),
     ]),
-    "semaforo_em_fila": Submissao("sutil", _menos(B), causas={B: r"nunca houve 2 chamadas de trabalho em andamento ao mesmo tempo"}, descricao="join de cada filho antes do start do próximo", trocas=[
+    "semaforo_em_fila": Submissao("sutil", _menos(B), causas={B: r"limitar deu join\(\) no processo \d+ antes do start\(\) do processo \d+"}, descricao="join de cada filho antes do start do próximo", trocas=[
         ("    processos = [Process(target=usar_recurso, args=(semaforo, trabalho, i, resultados)) for i in range(n)]\n    for p in processos:\n        p.start()\n    saida = [resultados.get(timeout=60) for _ in processos]",
          "    processos = [Process(target=usar_recurso, args=(semaforo, trabalho, i, resultados)) for i in range(n)]\n    saida = []\n    for p in processos:\n        p.start()\n        saida.append(resultados.get(timeout=60))\n        p.join(timeout=30)"),
+    ]),
+    "join_com_prazo_antes_do_proximo_start": Submissao("sutil", _menos(B), causas={B: r"limitar deu join\(\) no processo \d+ antes do start\(\) do processo \d+"}, descricao="join(timeout=0.5) de cada filho antes do start do próximo: a função do teste, que espera k chamadas, tornava os filhos simultâneos", trocas=[
+        ("    processos = [Process(target=usar_recurso, args=(semaforo, trabalho, i, resultados)) for i in range(n)]\n    for p in processos:\n        p.start()\n",
+         "    processos = [Process(target=usar_recurso, args=(semaforo, trabalho, i, resultados)) for i in range(n)]\n    for p in processos:\n        p.start()\n        p.join(timeout=0.5)\n"),
     ]),
     "trabalho_fora_do_semaforo": Submissao("sutil", _menos(B), causas={B: r"chamou trabalho sem segurar o semáforo"}, trocas=[
         (SEMAFORO, "    with semaforo:\n        pass\n    resultados.put(trabalho(i))"),

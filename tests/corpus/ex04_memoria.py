@@ -229,9 +229,29 @@ def soma_e_subtracao(vet, vezes, somar=soma, subtrair=subtracao):
         ("    filhos = [Process(target=incrementar, args=(contador, vezes)) for _ in range(processos)]\n    for p in filhos:\n        p.start()\n    for p in filhos:\n        p.join(timeout=60)\n    return contador.value",
          "    for _ in range(processos):\n        incrementar(contador, vezes)\n    return contador.value"),
     ]),
-    "le_antes_do_join": Submissao("sutil", _menos(A), causas={A: r"leu contador\.value antes de os filhos terminarem"}, trocas=[
+    "le_antes_do_join": Submissao("sutil", _menos(A), causas={A: r"contar leu contador\.value antes do join\(\) no\(s\) processo\(s\) filho\(s\) \d+"}, trocas=[
         ("    for p in filhos:\n        p.start()\n    for p in filhos:\n        p.join(timeout=60)\n    return contador.value",
          "    for p in filhos:\n        p.start()\n    total = contador.value\n    for p in filhos:\n        p.join(timeout=60)\n    return total"),
+    ]),
+    "sleep_no_lugar_do_join": Submissao("sutil", _menos(A), causas={A: r"contar não esperou \(join\) o\(s\) processo\(s\) filho\(s\) \d+"},
+                                        descricao="dorme 3 s em vez de dar join e lê o contador", trocas=[
+        ("    for p in filhos:\n        p.start()\n    for p in filhos:\n        p.join(timeout=60)\n    return contador.value",
+         "    import time\n    for p in filhos:\n        p.start()\n    time.sleep(3)\n    return contador.value"),
+    ]),
+    "espera_ocupada_sem_join": Submissao("sutil", _menos(A), causas={A: r"contar não esperou \(join\) o\(s\) processo\(s\) filho\(s\) \d+"},
+                                         descricao="espera (dormindo em fatias) o contador chegar ao total, sem join", trocas=[
+        ("    for p in filhos:\n        p.start()\n    for p in filhos:\n        p.join(timeout=60)\n    return contador.value",
+         "    import time\n    for p in filhos:\n        p.start()\n    while contador.value < processos * vezes:\n        time.sleep(0.01)\n    return contador.value"),
+    ]),
+    "fatias_com_sleep_curto": Submissao("sutil", _menos(B), causas={B: r"quadrados_compartilhados não esperou \(join\) o\(s\) processo\(s\) filho\(s\) \d+"},
+                                        descricao="dorme 0,3 s em vez de dar join e lê o Array", trocas=[
+        ("    filhos = [Process(target=preencher, args=(vet, a, b)) for a, b in fatias if a < b]\n    for p in filhos:\n        p.start()\n    for p in filhos:\n        p.join(timeout=60)\n",
+         "    filhos = [Process(target=preencher, args=(vet, a, b)) for a, b in fatias if a < b]\n    import time\n    for p in filhos:\n        p.start()\n    time.sleep(0.3)\n"),
+    ]),
+    "join_com_prazo_antes_do_segundo_start": Submissao("sutil", _menos(C), causas={C: r"soma_e_subtracao deu join\(\) no processo \d+ antes do start\(\) do processo \d+"},
+                                                       descricao="join(timeout=1) no primeiro filho antes do start do segundo: a função do teste, que espera a outra, os tornava simultâneos", trocas=[
+        ("    filhos = [Process(target=somar, args=(vet, vezes)), Process(target=subtrair, args=(vet, vezes))]\n    for p in filhos:\n        p.start()\n",
+         "    filhos = [Process(target=somar, args=(vet, vezes)), Process(target=subtrair, args=(vet, vezes))]\n    for p in filhos:\n        p.start()\n        p.join(timeout=1.0)\n"),
     ]),
     "um_filho_faz_tudo": Submissao("sutil", _menos(A), causas={A: r"esperava 4 processo\(s\) filho\(s\) diferentes escrevendo em contador\.value, e vi 1"}, trocas=[
         ("    filhos = [Process(target=incrementar, args=(contador, vezes)) for _ in range(processos)]",
@@ -255,7 +275,7 @@ def soma_e_subtracao(vet, vezes, somar=soma, subtrair=subtracao):
         ("from multiprocessing import Process", "from multiprocessing import Lock, Process\n\nTRAVA = Lock()"),
         ("            with vet.get_lock():\n                vet[a] -= 1", "            with TRAVA:\n                vet[a] -= 1"),
     ]),
-    "soma_e_subtracao_em_sequencia": Submissao("sutil", _menos(C), causas={C: r"não estiveram em andamento ao mesmo tempo"}, trocas=[
+    "soma_e_subtracao_em_sequencia": Submissao("sutil", _menos(C), causas={C: r"soma_e_subtracao deu join\(\) no processo \d+ antes do start\(\) do processo \d+"}, trocas=[
         ("    filhos = [Process(target=somar, args=(vet, vezes)), Process(target=subtrair, args=(vet, vezes))]\n    for p in filhos:\n        p.start()\n    for p in filhos:\n        p.join(timeout=60)",
          "    for f in (somar, subtrair):\n        p = Process(target=f, args=(vet, vezes))\n        p.start()\n        p.join(timeout=60)"),
     ]),

@@ -360,6 +360,12 @@ SUBMISSOES = {
                                      "        for p in processos:\n            p.start()\n            p.join()\n"
                                      "        return dict(contagem)")],
         causas={A: "nunca estiveram em andamento ao mesmo tempo"}, descricao="start e join no mesmo laço"),
+    "sleep_no_lugar_do_join": Submissao(
+        "sutil", {A: 0, B: 0, C: 0}, trocas=[("        for p in processos:\n            p.join()\n",
+                                              "        import time\n        time.sleep(3)\n")],
+        causas={A: r"contagem_paralela não esperou \(join\)", B: r"unicos não esperou \(join\)",
+                C: r"historico_de não esperou \(join\)"},
+        descricao="dorme 3 s em vez de esperar (join) os filhos"),
     "dict_comum": Submissao(
         "sutil", _menos(A), trocas=[("contagem, trava = m.dict(), m.Lock()", "contagem, trava = {}, m.Lock()")],
         causas={A: "receberam em contagem um dict comum"}, descricao="um dict comum no lugar do m.dict()"),

@@ -200,6 +200,13 @@ def conversar_e_parar(mensagens, parar):
         modulo=_CABECALHO + _LARGADA_OK.replace("    largada.wait(timeout=10)\n", "    while not largada.is_set():\n        pass\n") + _PARADA_OK,
         causas={A: "sem ter esperado com largada.wait"},
     ),
+    "sutil_sem_join": Submissao(
+        "sutil", {A: 0, B: 0},
+        modulo=_CABECALHO + _LARGADA_OK.replace("    for p in ps:\n        p.join(10)\n", "")
+        + _PARADA_OK.replace("    p.join(10)\n", ""),
+        causas={A: r"largada_simultanea não esperou \(join\) o\(s\) corredor\(es\)",
+                B: r"conversar_e_parar não esperou \(join\) o processo filho \d+"},
+    ),
     "sutil_pids_inventados": Submissao(
         "sutil", {A: 0, B: 3},
         modulo=_CABECALHO + _LARGADA_OK.replace("    return pids\n", "    return list(range(1, n + 1))\n") + _PARADA_OK,
@@ -215,7 +222,7 @@ def conversar_e_parar(mensagens, parar):
         modulo=_CABECALHO + _LARGADA_OK + _PARADA_OK.replace(
             "    while not parar.is_set():\n        if conexao.poll(0.05):\n            conexao.send(conexao.recv().upper())",
             "    while not parar.is_set():\n        conexao.send(conexao.recv().upper())"),
-        causas={B: "deixou 1 processo|ficou bloqueado|sem ver o evento"},
+        causas={B: "deixou 1 processo|ficou bloqueado|sem ver o evento|o prazo acabou com ele ainda rodando"},
     ),
     "sutil_sair_em_vez_do_evento": Submissao(
         "sutil", {A: 3, B: 0},
