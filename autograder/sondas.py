@@ -678,8 +678,7 @@ class Materializacao:
         import multiprocessing.process as mp_process
         import sys
 
-        global _VIGIA
-        _VIGIA = self
+        _VIGIA["materializacao"] = self
         inicios = self.inicios
         original = mp_process.BaseProcess.start
         if getattr(original, "_sonda", False):
@@ -865,15 +864,17 @@ class Materializacao:
 
 
 #: A Materializacao do executor atual (a que vigia os inícios): roteiros do teste que rodam no
-#: executor leem os eventos de processos com :func:`eventos_de_processos`.
-_VIGIA: Materializacao | None = None
+#: executor leem os eventos de processos com :func:`eventos_de_processos`. Um dicionário, e não um
+#: nome trocado: a guarda fotografa os nomes dos módulos do autograder e veria a troca como adulteração.
+_VIGIA: dict = {"materializacao": None}
 
 
 def eventos_de_processos(limite: int = 200_000) -> list[dict]:
     """No executor: os eventos de processos anotados até agora (início, join, entregas e esperas)."""
-    if _VIGIA is None:
+    vigia = _VIGIA["materializacao"]
+    if vigia is None:
         return []
-    return _VIGIA.inicios.ler(limite)[0]
+    return vigia.inicios.ler(limite)[0]
 
 
 def sondas_em(valor) -> list[Sonda]:
