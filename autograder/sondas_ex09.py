@@ -135,6 +135,23 @@ class _ComMarcas:
     def _existe(self, nome: str) -> bool:
         return os.path.exists(os.path.join(self._pasta, nome))
 
+    def _esperar_as_entregas(self, quantas: int, prazo: float = 3.0) -> None:
+        """Antes de derrubar o trabalhador: espera (até ``prazo`` s) o pai ter entregado ao pool todos
+        os argumentos (as entregas que o executor anota). Sem isso, com a máquina carregada, o pool
+        podia quebrar no meio dos ``submit`` e o próprio ``submit`` levantava BrokenProcessPool — a nota
+        da parte dependia da carga."""
+        caminho = os.path.join(os.path.dirname(self._diario.caminho), "_processos.jsonl")
+        fim = time.monotonic() + prazo
+        while time.monotonic() < fim:
+            try:
+                with open(caminho, encoding="utf-8", errors="replace") as arq:
+                    entregas = sum(1 for linha in arq if '"op": "entregar"' in linha)
+            except OSError:
+                return
+            if entregas >= quantas:
+                return
+            time.sleep(0.01)
+
     def _esperar(self, pronto) -> bool:
         """Espera ``pronto()``; desiste depois de ESPERA s sem nenhuma marca nova na pasta (ou se outra
         espera já desistiu). Devolve se ficou pronto."""
@@ -177,6 +194,7 @@ class TarefaSondada(_ComMarcas):
             seguinte = _marca("inicio", argumentos[indice + lote])
             extra["encontrou"] = self._esperar(lambda: self._existe(seguinte))
         if x in p["morrem"]:
+            self._esperar_as_entregas(len(argumentos))
             self._diario.anotar("morreu", x=x)
             os._exit(1)
         if x in p["falham"]:

@@ -32,7 +32,7 @@ MARCA = ".edicao-do-aluno"
 
 # A parte da biblioteca que as células de teste (e o aluno) importam. Só isto vai para a edição.
 AUTOGRADER_DO_ALUNO = (
-    "__init__.py", "execucao.py", "sondas.py", "_executor.py",
+    "__init__.py", "execucao.py", "sondas.py", "_executor.py", "guarda.py", "esperas.py",
     # As verificações e sondas próprias de cada exercício (as células de teste as importam).
     "verificacoes_ex01.py", "verificacoes_ex02.py", "verificacoes_ex03.py", "verificacoes_ex04.py",
     "verificacoes_ex05.py", "verificacoes_ex06.py",

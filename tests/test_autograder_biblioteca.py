@@ -280,7 +280,9 @@ def test_sonda_event_esperar_olhada_da_sempre_a_mesma_vencedora(metodo):
         (levantou,) = [e for e in parar.eventos if e["op"] == "set"]
         assert levantou["olhada"] is True and parar.final is True
         vistos = [e for e in parar.eventos if e["op"] == "is_set"]
-        assert [e["resposta"] for e in vistos] == [False] and vistos[0]["t"] <= levantou["t"]
+        # O filho viu o evento desligado (o instante anotado é o da escrita no diário, que pode vir
+        # depois do set: não se compara).
+        assert [e["resposta"] for e in vistos] == [False]
     # Sem a opção, o pai levanta na hora e o filho, que olha 0,3 s depois, vê o evento levantado.
     parar = sondas.Event()
     assert rodar_no_filho(t.levanta_com_filho_olhando, parar, 0.3, False, prazo=40) is True

@@ -136,8 +136,16 @@ def olhar():
     ]
     feito = registro.rodar_celulas(tmp_path / "m", "solucao_ex01.py", modulo, celulas, 120, True, Limites())
     assert feito["modo"] == registro.CONFIAVEL
-    assert feito["celulas"]["olhar"] == {"pontos": 1.0, "erro": None}, feito
+    # No executor (no sandbox), a guarda vê o remendo: a parte não vale pontos.
+    assert feito["celulas"]["olhar"]["pontos"] == 0.0, feito
+    assert "mexeu nos instrumentos do teste" in feito["celulas"]["olhar"]["erro"], feito
+    # No processo das células, o remendo não chegou: verificar continua falhando.
     assert feito["celulas"]["remendo"]["pontos"] == 0.0 and "o remendo do módulo não pode valer aqui" in feito["celulas"]["remendo"]["erro"]
+    # Sem o remendo, o que o módulo vê do sandbox: não é root, não vê o source nem a pasta do instrutor.
+    sem_remendo = modulo.replace("_ex.verificar.__code__ = (lambda *a, **k: None).__code__\n", "")
+    assert sem_remendo != modulo
+    feito = registro.rodar_celulas(tmp_path / "m2", "solucao_ex01.py", sem_remendo, celulas[:1], 120, True, Limites())
+    assert feito["celulas"]["olhar"] == {"pontos": 1.0, "erro": None}, feito
 
 
 @pytest.mark.parametrize("modo", [
