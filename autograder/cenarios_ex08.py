@@ -14,7 +14,7 @@ import queue
 import sys
 import time
 
-from autograder import _executor
+from autograder import _executor, sondas
 
 #: Quanto o roteiro espera o processo filho chegar ao wait (ou mostrar que não vai esperar).
 ESPERA_PELO_FILHO = 20.0
@@ -114,12 +114,9 @@ def acordar(nome: str, condicao, itens, inicio, quantidade, lado: str) -> dict:
     saida = multiprocessing.Queue()
     filho = multiprocessing.Process(target=_no_filho, args=(buf, lado, 999 if lado == "colocar" else None, saida))
     filho.start()
-    fim = time.monotonic() + ESPERA_PELO_FILHO
-    while time.monotonic() < fim and filho.is_alive() and condicao.esperando_agora() == 0:
-        olhadas = sum(1 for e in _eventos(condicao) if e["pid"] == filho.pid and e["op"] == "adquirir")
-        if olhadas >= OLHADAS:
-            break
-        time.sleep(0.01)
+    sondas.esperar_ate(lambda: not filho.is_alive() or condicao.esperando_agora() > 0
+                       or sum(1 for e in _eventos(condicao) if e["pid"] == filho.pid and e["op"] == "adquirir") >= OLHADAS,
+                       ESPERA_PELO_FILHO)
     esperando = condicao.esperando_agora()
     t0 = time.monotonic_ns()
     devolveu = buf.retirar() if lado == "colocar" else buf.colocar(777)
@@ -139,15 +136,6 @@ def acordar(nome: str, condicao, itens, inicio, quantidade, lado: str) -> dict:
             "filho": resposta, "terminou": terminou, "devolveu": devolveu}
 
 
-def _esperar_ate(condicao_ok, prazo: float) -> bool:
-    fim = time.monotonic() + prazo
-    while time.monotonic() < fim:
-        if condicao_ok():
-            return True
-        time.sleep(0.01)
-    return condicao_ok()
-
-
 def dois(nome: str, condicao, itens, inicio, quantidade, lado: str) -> dict:
     """Parte B: com o buffer cheio (lado "colocar") ou vazio ("retirar"), DOIS processos filhos chamam a
     operação e ficam esperando; o roteiro espera os dois parados no wait e abre UMA vaga (ou põe UM
@@ -162,7 +150,7 @@ def dois(nome: str, condicao, itens, inicio, quantidade, lado: str) -> dict:
               for k in range(2)]
     for filho in filhos:
         filho.start()
-    _esperar_ate(lambda: condicao.esperando_agora() >= 2 or not all(f.is_alive() for f in filhos), ESPERA_PELO_FILHO)
+    sondas.esperar_ate(lambda: condicao.esperando_agora() >= 2 or not all(f.is_alive() for f in filhos), ESPERA_PELO_FILHO)
     esperaram = condicao.esperando_agora()
     t0 = time.monotonic_ns()
     respostas = []
@@ -177,7 +165,7 @@ def dois(nome: str, condicao, itens, inicio, quantidade, lado: str) -> dict:
     with contextlib.suppress(queue.Empty):
         respostas.append(saida.get(timeout=15))
     # O segundo volta a esperar (ou já terminou, se colocou sem conferir de novo).
-    _esperar_ate(lambda: condicao.esperando_agora() >= 1 or not saida.empty()
+    sondas.esperar_ate(lambda: condicao.esperando_agora() >= 1 or not saida.empty()
                  or not all(f.is_alive() for f in filhos), ESPERA_PELO_FILHO)
     contraria(1)
     with contextlib.suppress(queue.Empty):

@@ -14,7 +14,7 @@ import struct
 import sys
 import time
 
-from autograder import _executor
+from autograder import _executor, sondas
 from autograder import sondas_ex10 as s
 
 #: O valor que o roteiro da parte A põe em todo o bloco antes de chamar preencher_fatia.
@@ -88,14 +88,13 @@ def _esperar_as_chamadas(preencher, prazo: float = 8.0) -> None:
     diario = getattr(preencher, "_diario", None)
     if diario is None:
         return
-    fim = time.monotonic() + prazo
-    while time.monotonic() < fim:
+
+    def terminaram() -> bool:
         eventos, _ = diario.ler(100_000)
         chamadas = sum(1 for e in eventos if e["op"] == "chamada")
-        terminadas = sum(1 for e in eventos if e["op"] in ("fim", "falhou", "sem_bloco", "fora"))
-        if terminadas >= chamadas:
-            return
-        time.sleep(0.02)
+        return sum(1 for e in eventos if e["op"] in ("fim", "falhou", "sem_bloco", "fora")) >= chamadas
+
+    sondas.esperar_ate(terminaram, prazo, passo=0.02)
 
 
 def ciclo(modulo: str, casos: list, blocos) -> list[dict]:

@@ -462,7 +462,7 @@ class Execucao:
         (:mod:`autograder.esperas` tira dela as regras de ordem).
         Confiável (não depende de amostragem) para os processos iniciados no próprio executor e,
         com fork, nos seus descendentes."""
-        return list(self.sondas.get("_processos", ([], None, 0))[0])
+        return list(self.sondas.get(sondas.DIARIO_DOS_PROCESSOS, ([], None, 0))[0])
 
     @property
     def resultado(self):

@@ -67,14 +67,41 @@ class _Diario:
             os.close(fd)
 
     def ler(self, limite: int) -> tuple[list[dict], int]:
-        eventos, total = [], 0
-        with contextlib.suppress(FileNotFoundError), open(self.caminho, encoding="utf-8", errors="replace") as arq:
-            for linha in arq:
-                total += 1
-                if len(eventos) < limite:
-                    with contextlib.suppress(ValueError):
-                        eventos.append(json.loads(linha))
-        return eventos, total
+        return _ler_diario(self.caminho, limite)
+
+
+def _ler_diario(caminho: str, limite: int) -> tuple[list[dict], int]:
+    """Os eventos de um diário (no máximo ``limite``; linhas cortadas são puladas) e quantas linhas ele tem."""
+    eventos, total = [], 0
+    with contextlib.suppress(FileNotFoundError), open(caminho, encoding="utf-8", errors="replace") as arq:
+        for linha in arq:
+            total += 1
+            if len(eventos) < limite:
+                with contextlib.suppress(ValueError):
+                    eventos.append(json.loads(linha))
+    return eventos, total
+
+
+def esperar_ate(condicao_ok, prazo: float, passo: float = 0.01) -> bool:
+    """Espera ``condicao_ok()`` ficar verdadeira, olhando a cada ``passo`` s, até ``prazo`` s. Devolve
+    se ficou (olha uma última vez no fim do prazo)."""
+    fim = time.monotonic() + prazo
+    while time.monotonic() < fim:
+        if condicao_ok():
+            return True
+        time.sleep(passo)
+    return bool(condicao_ok())
+
+
+#: O diário dos processos que o código do aluno inicia, dos joins, das entregas e das esperas
+#: (:meth:`Materializacao.vigiar_inicios`), na pasta das sondas.
+DIARIO_DOS_PROCESSOS = "_processos"
+
+
+def eventos_de_processos_em(pasta: str, limite: int = 200_000) -> list[dict]:
+    """Os eventos de processos anotados até agora no diário da pasta ``pasta`` — para quem não está no
+    executor (um trabalhador de pool, por exemplo) e não tem a :class:`Materializacao`."""
+    return _ler_diario(os.path.join(pasta, f"{DIARIO_DOS_PROCESSOS}.jsonl"), limite)[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -628,14 +655,21 @@ class FuncaoSondada:
         self._diario.anotar("chamada", args=_curto(args), kwargs=_curto(kwargs))
         encontrou = None
         if self._encontro:
-            open(marca, "w").close()  # noqa: SIM115
-            fim = time.monotonic() + self._espera
+            # Uma chamada que já esperou o encontro em vão decide a prova (as verificações reprovam
+            # qualquer chamada sem encontro): as seguintes não esperam de novo — uma solução que põe as
+            # chamadas em fila perde o ponto em ``espera`` segundos, não em ``espera`` por chamada.
+            desistiu = self._pasta + ".desistiu"
             encontrou = False
-            while time.monotonic() < fim:
-                if len(os.listdir(self._pasta)) >= self._encontro:
-                    encontrou = True
-                    break
-                time.sleep(0.005)
+            if not os.path.exists(desistiu):
+                open(marca, "w").close()  # noqa: SIM115
+                fim = time.monotonic() + self._espera
+                while not (encontrou := len(os.listdir(self._pasta)) >= self._encontro):
+                    if os.path.exists(desistiu):
+                        break
+                    if time.monotonic() >= fim:
+                        open(desistiu, "w").close()  # noqa: SIM115
+                        break
+                    time.sleep(0.005)
         try:
             resultado = self._alvo(*args, **kwargs)
         finally:
@@ -666,7 +700,7 @@ class Materializacao:
         self.pasta = pasta
         self.pid_executor = pid_executor
         self.objetos: dict[str, tuple[Sonda, object, _Diario]] = {}
-        self.inicios = _Diario(pasta, "_processos", pid_executor)
+        self.inicios = _Diario(pasta, DIARIO_DOS_PROCESSOS, pid_executor)
 
     def vigiar_inicios(self) -> None:
         """Anota cada processo que o código do aluno inicia (Process.start — o que também cobre
@@ -844,7 +878,7 @@ class Materializacao:
         os processos que o código do aluno iniciou (veja :meth:`vigiar_inicios`)."""
         guarda.conferir_modulos()
         inicios, total = self.inicios.ler(limite)
-        coletado = {"_processos": (inicios, None, total - len(inicios))}
+        coletado = {DIARIO_DOS_PROCESSOS: (inicios, None, total - len(inicios))}
         for ident, (sonda, objeto, diario) in self.objetos.items():
             eventos, total = diario.ler(limite)
             final = None

@@ -140,17 +140,9 @@ class _ComMarcas:
         os argumentos (as entregas que o executor anota). Sem isso, com a máquina carregada, o pool
         podia quebrar no meio dos ``submit`` e o próprio ``submit`` levantava BrokenProcessPool — a nota
         da parte dependia da carga."""
-        caminho = os.path.join(os.path.dirname(self._diario.caminho), "_processos.jsonl")
-        fim = time.monotonic() + prazo
-        while time.monotonic() < fim:
-            try:
-                with open(caminho, encoding="utf-8", errors="replace") as arq:
-                    entregas = sum(1 for linha in arq if '"op": "entregar"' in linha)
-            except OSError:
-                return
-            if entregas >= quantas:
-                return
-            time.sleep(0.01)
+        pasta = os.path.dirname(self._diario.caminho)
+        sondas.esperar_ate(lambda: sum(1 for e in sondas.eventos_de_processos_em(pasta)
+                                       if e.get("op") == "entregar") >= quantas, prazo)
 
     def _esperar(self, pronto) -> bool:
         """Espera ``pronto()``; desiste depois de ESPERA s sem nenhuma marca nova na pasta (ou se outra

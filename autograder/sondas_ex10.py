@@ -236,13 +236,21 @@ class PreencherSondado:
             return None
         if os.getpid() == self._diario.pid_executor:
             return False  # o próprio pai chamando: não há outros com quem se encontrar
+        # Quem já esperou em vão decide a prova (a verificação reprova qualquer chamada sem encontro): as
+        # chamadas seguintes não esperam de novo (filhos um de cada vez perdem o ponto em ``espera`` s).
+        desistiu = self._pasta + ".desistiu"
+        if os.path.exists(desistiu):
+            return False
         open(os.path.join(self._pasta, f"{os.getpid()}-{uuid.uuid4().hex}"), "w").close()  # noqa: SIM115
         fim = time.monotonic() + self._espera
-        while time.monotonic() < fim:
-            if len(os.listdir(self._pasta)) >= self._encontro:
-                return True
+        while len(os.listdir(self._pasta)) < self._encontro:
+            if os.path.exists(desistiu):
+                return False
+            if time.monotonic() >= fim:
+                open(desistiu, "w").close()  # noqa: SIM115
+                return False
             time.sleep(0.02)
-        return False
+        return True
 
     def __call__(self, nome, n, inicio, fim):
         guarda.conferir_objeto(self)

@@ -210,7 +210,7 @@ def conferir_soma_paralela(sol, n: int, k: int) -> None:
         processos = len({e["pid"] for e in chamadas})
         _falha(
             f"{chamada}: as {k} parcelas não estiveram em andamento ao mesmo tempo (rodaram em {processos} "
-            f"processo(s), e {len(sozinhas)} delas esperaram as outras em vão): use um pool com {k} processos e "
+            f"processo(s), e {len(sozinhas)} delas não encontraram as outras em andamento): use um pool com {k} processos e "
             "entregue todos os pedaços antes de esperar os resultados."
         )
     if total != sum(range(n)):

@@ -9,6 +9,18 @@ from autograder.execucao import FalhaNoFilho, interpretar
 NOMES = ("itens", "inicio", "quantidade")
 
 
+def _capacidade(itens) -> int | None:
+    """A capacidade do buffer: o tamanho do Array-sonda dos itens (None se não foi possível lê-lo)."""
+    return len(itens.final) if isinstance(itens.final, list) else None
+
+
+def _estouros(quantidade, capacidade: int | None, desde: int | None = None) -> list[dict]:
+    """As escritas de ``quantidade`` (desde o instante ``desde``, se dado) fora de 0..``capacidade``."""
+    if capacidade is None:
+        return []
+    return [e for e in quantidade.eventos if e["op"] == "escrever" and (desde is None or desde <= e["t"])
+            and isinstance(e.get("valor"), int) and not 0 <= e["valor"] <= capacidade]
+
 def _falhar(mensagem: str):
     __tracebackhide__ = True
     raise FalhaNoFilho(mensagem)
@@ -221,10 +233,9 @@ def conferir_dois(res, lado: str, condicao, itens, inicio, quantidade) -> None:
     os dois e só um segue — o outro confere o buffer de novo e volta a esperar, sem estourar o buffer."""
     __tracebackhide__ = True
     t0, t1 = res["marcas"]
-    capacidade = len(itens.final) if isinstance(itens.final, list) else None
+    capacidade = _capacidade(itens)
     estado = "cheio" if lado == "colocar" else "vazio"
-    estourou = [e for e in quantidade.eventos if e["op"] == "escrever" and t0 <= e["t"] and capacidade is not None
-                and isinstance(e.get("valor"), int) and not 0 <= e["valor"] <= capacidade]
+    estourou = _estouros(quantidade, capacidade, desde=t0)
     if estourou:
         _falhar(
             f"com dois processos esperando em {lado}() no buffer {estado} e "
@@ -259,10 +270,9 @@ def verificar_producao(execucao, lotes, n_consumidores, condicao, itens, inicio,
     ruins = esperas_sem_conferir(condicao, (itens, inicio, quantidade))
     if ruins:
         _falhar_aviso_perdido(ruins)
-    capacidade = len(itens.final) if isinstance(itens.final, list) else None
+    capacidade = _capacidade(itens)
     # Estourar a capacidade (ou ficar negativo) é a causa; os itens repetidos ou perdidos, a consequência.
-    estourou = [e for e in quantidade.eventos if e["op"] == "escrever" and capacidade is not None
-                and isinstance(e.get("valor"), int) and not 0 <= e["valor"] <= capacidade]
+    estourou = _estouros(quantidade, capacidade)
     if estourou:
         _falhar(f"{_quem(estourou[0])} fez quantidade chegar a {estourou[0]['valor']}, com capacidade {capacidade}: "
                 "colocar espera enquanto o buffer está cheio (e retirar, enquanto está vazio) — confira o buffer "

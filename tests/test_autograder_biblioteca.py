@@ -311,6 +311,19 @@ def test_sonda_funcao_prova_paralelismo_por_encontro(metodo):
     assert funcao.pids("chamada", no_executor=False) == set()
 
 
+def test_sonda_funcao_sem_encontro_custa_uma_espera_e_nao_uma_por_chamada():
+    """Chamadas em fila: a primeira espera o encontro em vão (``espera`` s); as seguintes já sabem que
+    ele não veio e não esperam de novo — a solução errada perde o ponto em segundos, não em minutos."""
+    funcao = sondas.Funcao(t.quadrado, encontro=2, espera=3)
+    assert rodar_no_filho(t.sequencial_chama, funcao, 4, prazo=60) == [0, 1, 4, 9]
+    chamadas = [e for e in funcao.eventos if e["op"] == "chamada"]
+    fins = [e for e in funcao.eventos if e["op"] == "fim"]
+    assert len(chamadas) == len(fins) == 4 and not any(e["encontro"] for e in fins)
+    esperas = [(f["t"] - c["t"]) / 1e9 for c, f in zip(chamadas, fins)]
+    assert esperas[0] >= 3, esperas
+    assert all(e < 1.5 for e in esperas[1:]), esperas
+
+
 # --- modo do corretor: executor por comando ----------------------------------------------------
 
 

@@ -4,6 +4,8 @@ que diz o que foi tentado, o gradebook intocado depois que o corretor sai e nenh
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import fcntl
 import hashlib
 import io
 import json
@@ -16,12 +18,13 @@ from pathlib import Path
 
 import psutil
 import pytest
-from apoio import RAIZ
+from apoio import RAIZ, pasta_da_execucao, travar_arquivo
 from nbgrader.api import Gradebook
 from trapacas.ex01_processos import A, B, C, M, trapacas
 
 from autograder.instrutor import lote
 from autograder.instrutor.registro import biblioteca_com_executor
+from autograder.instrutor.relatorio import Linha
 from autograder.instrutor.sandbox import motivo_indisponivel, processos_com
 from autograder.instrutor.sinteticas import montar_submissao
 from autograder.instrutor.status import OK, SEM_ISOLAMENTO
@@ -79,20 +82,20 @@ def _vivos_com(texto: str) -> list[psutil.Process]:
     return vivos
 
 
-@pytest.fixture(scope="module")
-def corrigido(tmp_path_factory):
-    """O corpus inteiro (e uma solução correta de controle) corrigido uma vez, com o sandbox."""
-    curso = _curso(tmp_path_factory.mktemp("trapacas") / "curso")
+def _corrigir_o_corpus(comum: Path) -> dict:
+    """Corrige o corpus inteiro (e uma solução correta de controle) com o sandbox, em ``comum``; devolve
+    só dados simples (JSON), para os outros processos do xdist lerem."""
+    curso = _curso(comum / "curso")
     sinal = "trapaca-" + uuid.uuid4().hex
-    corpus = trapacas(curso, RAIZ, sinal)
-    for nome, t in corpus.items():
+    for nome, t in trapacas(curso, RAIZ, sinal).items():
         _entregar(curso, nome, _notebook(t))
     _entregar(curso, "colega", montar_submissao(RAIZ, EX))
     colega = _hash(curso / "submitted" / "colega" / EX / f"{EX}.ipynb")
     saida = io.StringIO()
     # As pastas de trabalho (e portanto as linhas de comando dos sandboxes) desta correção ficam numa
     # pasta só dela: outros testes rodando ao mesmo tempo (pytest -n) têm sandboxes vivos legítimos.
-    temporarios = tmp_path_factory.mktemp("tmp-trapacas")
+    temporarios = comum / "tmp-trapacas"
+    temporarios.mkdir()
     antes = (tempfile.tempdir, os.environ.get("TMPDIR"))
     tempfile.tempdir, os.environ["TMPDIR"] = str(temporarios), str(temporarios)
     try:
@@ -110,10 +113,39 @@ def corrigido(tmp_path_factory):
     # O ataque espera o corretor sair para escrever: damos tempo a ele (se ainda existisse).
     time.sleep(8)
     return {
-        "curso": curso, "corpus": corpus, "linhas": linhas, "saida": saida.getvalue(), "sinal": sinal,
-        "depois": depois, "notas_depois": notas_depois, "colega": colega, "duracao": duracao,
+        "linhas": {aluno: dataclasses.asdict(linha) for aluno, linha in linhas.items()}, "saida": saida.getvalue(),
+        "sinal": sinal, "depois": depois, "notas_depois": notas_depois, "colega": colega, "duracao": duracao,
         "temporarios": str(temporarios),
     }
+
+
+@pytest.fixture(scope="session")
+def corrigido(tmp_path_factory):
+    """O corpus corrigido UMA vez por execução, mesmo com vários processos do xdist: o primeiro que chega
+    corrige numa pasta comum, sob uma trava de arquivo; os outros esperam a trava e leem o resultado
+    (cada processo corrigia o corpus de novo: 4–5 correções de 2–4 min numa execução da suíte)."""
+    comum = pasta_da_execucao(tmp_path_factory) / "trapacas-comum"
+    feito, falhou = comum.with_suffix(".json"), comum.with_suffix(".falhou")
+    with open(comum.with_suffix(".trava"), "w") as trava:
+        travar_arquivo(trava, time.monotonic() + 1200, "a trava do corpus de trapaças não foi liberada em 1200 s")
+        try:
+            if falhou.exists():  # outro processo já tentou e falhou: não tenta de novo
+                pytest.fail(falhou.read_text(encoding="utf-8"), pytrace=False)
+            if not feito.exists():
+                shutil.rmtree(comum, ignore_errors=True)
+                comum.mkdir()
+                try:
+                    dados = _corrigir_o_corpus(comum)
+                except BaseException as erro:
+                    falhou.write_text(f"a correção do corpus de trapaças falhou: {erro!r}", encoding="utf-8")
+                    raise
+                feito.write_text(json.dumps(dados), encoding="utf-8")
+        finally:
+            fcntl.flock(trava, fcntl.LOCK_UN)
+    dados = json.loads(feito.read_text(encoding="utf-8"))
+    curso = comum / "curso"
+    return {**dados, "curso": curso, "corpus": trapacas(curso, RAIZ, dados["sinal"]),
+            "linhas": {aluno: Linha(**linha) for aluno, linha in dados["linhas"].items()}}
 
 
 def test_a_solucao_correta_no_sandbox_tem_nota_cheia_e_nenhum_aviso(corrigido):
