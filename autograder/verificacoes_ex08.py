@@ -259,6 +259,16 @@ def verificar_producao(execucao, lotes, n_consumidores, condicao, itens, inicio,
     """Parte C: produtores e consumidores em processos, com a condição segura, notify_all, sem estourar
     a capacidade, cada item retirado uma vez por um consumidor."""
     __tracebackhide__ = True
+    # Um filho que chamou wait/notify sem a condição morreu com o AssertionError (e o pai, esperando os
+    # itens, só vê a fila vazia): a causa vem primeiro.
+    sem_trava = [e for e in condicao.eventos if e["op"] == "sem_trava"]
+    if sem_trava:
+        operacao = sem_trava[0].get("operacao", "notify_all")
+        _falhar(
+            f"{_quem(sem_trava[0])} chamou condicao.{operacao}() sem segurar a condição ({len(sem_trava)} vez(es)), "
+            "e o multiprocessing recusa ('lock is not owned'): o processo morreu ali. Espere e avise dentro de "
+            "'with condicao:', no mesmo bloco em que mexe no buffer"
+        )
     notifies = condicao.notificacoes("notify")
     if notifies:
         _falhar(

@@ -330,6 +330,15 @@ def produzir_e_consumir(lotes, n_consumidores, condicao, itens, inicio, quantida
             "        with self.condicao:\n            return self.quantidade.value", "        return self.quantidade.value") + _PROCESSOS_OK,
         causas={A: "leu quantidade.value sem segurar a condição"},
     ),
+    "sutil_notify_fora_da_condicao": Submissao(
+        "sutil", {A: 0, B: 0, C: 0},
+        trocas=[("            self.quantidade.value += 1\n            self.condicao.notify_all()",
+                 "            self.quantidade.value += 1\n        self.condicao.notify_all()")],
+        causas={A: r"condicao\.notify_all\(\) sem segurar a condição .*dentro de 'with condicao:'",
+                B: r"condicao\.notify_all\(\) sem segurar a condição",
+                C: r"o processo filho \d+ chamou condicao\.notify_all\(\) sem segurar a condição"},
+        descricao="avisa depois de sair do with: o Condition recusa ('lock is not owned'), explicado em português",
+    ),
     "sutil_pai_olha_o_buffer_sem_trava": Submissao(
         "sutil", {A: 3, B: 3, C: 0},
         modulo=_CABECALHO + _BUFFER_OK + _PROCESSOS_OK.replace(
