@@ -213,6 +213,14 @@ def conferir_acordar(res, lado: str, condicao, itens, inicio, quantidade) -> Non
             "buffer, chame condicao.notify_all() (com a condição segura) — sem o aviso, quem espera só "
             "acordaria quando o prazo acabasse"
         )
+    t1 = res["marcas"][1]
+    so_um = [e for e in condicao.eventos if e["op"] == "notify" and e["pid"] != pid and t0 <= e["t"] <= t1]
+    if so_um:
+        _falhar(
+            f"com um processo esperando em {lado}(), {contraria}() avisou com condicao.notify(), que acorda UM só "
+            "processo: produtores e consumidores esperam na mesma condição, e o acordado pode ser do mesmo lado "
+            "de quem avisou. Avise com condicao.notify_all(), como o enunciado pede"
+        )
     if not res["terminou"] or res["filho"] is None:
         _falhar(f"o processo filho avisado não terminou {lado}() (o que ele mandou: {res['filho']!r})")
     if res["filho"][0] != "ok":

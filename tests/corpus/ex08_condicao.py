@@ -451,9 +451,9 @@ class BufferLimitado:
         causas={B: "ficou bloqueado para sempre"},
     ),
     "sutil_notify_um_so": Submissao(
-        "sutil", {A: 3, B: 3, C: 0},
+        "sutil", {A: 3, B: 0, C: 0},
         modulo=_CABECALHO.replace("PRAZO = 10.0", "PRAZO = 3.0") + _BUFFER_OK.replace("notify_all()", "notify()") + _PROCESSOS_OK,
-        causas={C: r"chamou condicao.notify\(\)"},
+        causas={B: r"avisou com condicao\.notify\(\), que acorda UM só", C: r"chamou condicao.notify\(\)"},
     ),
     "sutil_pilha_em_vez_de_fila": Submissao(
         "sutil", {A: 0, B: 3, C: 4},
