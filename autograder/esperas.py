@@ -2,7 +2,8 @@
 
 O executor anota (veja :meth:`autograder.sondas.Materializacao.vigiar_inicios`) cada ``start()``
 (op ``process``, instante depois do start), cada ``join`` (op ``join``: ``t0`` ao entrar, ``t`` ao
-voltar, ``terminou``: se o filho tinha acabado quando o join voltou), cada trabalho entregue a um pool
+voltar, ``terminou``: se o filho tinha acabado quando o join voltou; com ``via``, o pai viu o filho
+terminado por ``is_alive()`` ou ``exitcode``, sem join — conta como espera cumprida), cada trabalho entregue a um pool
 (``entregar``) e cada espera por um resultado (``esperar_resultado``). Todos os instantes são do mesmo
 relógio (``time.monotonic_ns``) e os do pai saem da mesma linha de execução: a ordem entre eles é a
 ordem do programa, e as regras daqui são de causa e efeito — a nota não depende da carga da máquina.
@@ -69,7 +70,7 @@ def join_antes_de_start(processos: list[dict], filhos) -> tuple[int, int] | None
     if len(alvo) < 2:
         return None
     for e in joins(processos):
-        if e["filho"] in alvo:
+        if e["filho"] in alvo and not e.get("via"):  # ver que um filho acabou (is_alive) não espera nada
             depois = sorted((iniciados[p]["t"], p) for p in alvo if iniciados[p]["t"] > e["t0"])
             return (e["filho"], depois[0][1]) if depois else None
     return None

@@ -417,6 +417,8 @@ class ArraySondado(_DadoSondado):
     def __setitem__(self, i, valor) -> None:
         segura = self._segura()
         self._real[i] = valor
+        if isinstance(i, slice) and not range(*i.indices(len(self._real))):
+            return  # uma fatia vazia (vet[3:3] = []) não escreve nada: não é uma escrita
         self._anotar("escrever", segura=segura, i=_indice(i))
 
     def __iter__(self):
@@ -734,11 +736,14 @@ class Materializacao:
         # primeiro join e a mudança (o filho terminou), não milhares de linhas iguais.
         ja_anotado: dict[tuple[int, int | None], bool] = {}
 
+        original_exitcode = mp_process.BaseProcess.exitcode.fget
+        original_is_alive = mp_process.BaseProcess.is_alive
+
         def join(processo, timeout=None):
             antes = time.monotonic_ns()
             resultado = original_join(processo, timeout)
             try:
-                terminou = processo.exitcode is not None
+                terminou = original_exitcode(processo) is not None
             except ValueError:  # processo já fechado (close())
                 terminou = True
             chave = (os.getpid(), processo.pid)
@@ -747,7 +752,35 @@ class Materializacao:
                 inicios.anotar("join", filho=processo.pid, timeout=timeout, t0=antes, terminou=terminou)
             return resultado
 
+        def viu_terminar(processo, via: str, antes: int) -> None:
+            """O pai viu o filho terminado sem join: ``is_alive()`` falso ou ``exitcode`` não nulo (os dois
+            recolhem o filho com waitpid, e um join depois nem é preciso). Conta como espera cumprida —
+            ``while p.is_alive(): p.join(0.1)`` não dá join num filho que já tinha acabado, e a nota
+            dependeria de quem chegou primeiro."""
+            if getattr(processo, "_parent_pid", None) != os.getpid() or processo._popen is None:
+                return
+            chave = (os.getpid(), processo.pid)
+            if ja_anotado.get(chave) is not True:
+                ja_anotado[chave] = True
+                inicios.anotar("join", filho=processo.pid, timeout=0, t0=antes, terminou=True, via=via)
+
+        def is_alive(processo):
+            antes = time.monotonic_ns()
+            vivo = original_is_alive(processo)
+            if not vivo:
+                viu_terminar(processo, "is_alive", antes)
+            return vivo
+
+        def exitcode(processo):
+            antes = time.monotonic_ns()
+            codigo = original_exitcode(processo)
+            if codigo is not None:
+                viu_terminar(processo, "exitcode", antes)
+            return codigo
+
         mp_process.BaseProcess.join = join
+        mp_process.BaseProcess.is_alive = is_alive
+        mp_process.BaseProcess.exitcode = property(exitcode)
         self._vigiar_resultados()
         # Depois de TODAS as trocas (start, join, resultados): a guarda compara com esta fotografia.
         guarda.fotografar_classe(mp_process.BaseProcess)

@@ -29,7 +29,34 @@ def _anotar_joins(diario) -> None:
             diario.anotar("join", alvo=self.pid)
         return original(self, timeout)
 
+    # Ver o filho terminado (is_alive() falso, exitcode não nulo) também é esperar: os dois recolhem o
+    # filho, e ``while p.exitcode is None: p.join(0.05)`` não dá join num filho que já tinha acabado —
+    # a nota dependeria de quem chegou primeiro. Anotado à parte (``viu_terminar``): não bloqueia, então
+    # não é um join antes da leitura.
+    original_is_alive = process.BaseProcess.is_alive
+    original_exitcode = process.BaseProcess.exitcode.fget
+    vistos: set = set()
+
+    def viu(self) -> None:
+        if os.getpid() == pid_executor and self._popen is not None and self.pid not in vistos:
+            vistos.add(self.pid)
+            diario.anotar("viu_terminar", alvo=self.pid)
+
+    def is_alive(self):
+        vivo = original_is_alive(self)
+        if not vivo:
+            viu(self)
+        return vivo
+
+    def exitcode(self):
+        codigo = original_exitcode(self)
+        if codigo is not None:
+            viu(self)
+        return codigo
+
     process.BaseProcess.join = join
+    process.BaseProcess.is_alive = is_alive
+    process.BaseProcess.exitcode = property(exitcode)
     guarda.fotografar_classe(process.BaseProcess)
 
 

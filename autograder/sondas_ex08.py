@@ -132,10 +132,20 @@ class CondicaoSondada(_Instrumentada):
         self.release()
 
     # -- a condição --------------------------------------------------------------------------------
+    def _exigir_segura(self, operacao: str) -> None:
+        """O Condition real recusa ``wait``/``notify`` sem a trava com um ``AssertionError('lock is not
+        owned')``, em inglês e sem dizer o que fazer: a sonda anota (``sem_trava``) e recusa com o mesmo
+        tipo de erro, explicado."""
+        if self.segura():
+            return
+        self._anotar("sem_trava", operacao=operacao)
+        raise AssertionError(
+            f"condicao.{operacao}() sem segurar a condição (o multiprocessing recusa: 'lock is not owned'): "
+            f"chame {operacao}() dentro de 'with condicao:' — quem espera ou avisa tem de estar segurando a trava"
+        )
+
     def wait(self, timeout: float | None = None) -> bool:
-        if not self.segura():
-            self._anotar("wait_sem_trava")
-            return self._real.wait(timeout)  # o Condition real recusa (AssertionError)
+        self._exigir_segura("wait")
         profundidade = self._profundidade.value
         self._anotar("esperando", timeout=timeout, profundidade=profundidade)
         with self._interna:
@@ -168,12 +178,14 @@ class CondicaoSondada(_Instrumentada):
         return resultado
 
     def notify(self, n: int = 1) -> None:
+        self._exigir_segura("notify")
         antes = time.monotonic_ns()
         segura, esperavam = self.segura(), self._esperando.value
         self._real.notify(n)
         self._anotar("notify", t=antes, n=n, segura=segura, esperavam=esperavam)
 
     def notify_all(self) -> None:
+        self._exigir_segura("notify_all")
         antes = time.monotonic_ns()
         segura, esperavam = self.segura(), self._esperando.value
         self._real.notify_all()

@@ -40,7 +40,7 @@ def conferir_leitura_antes_do_join(fila: Fila, quem: str) -> None:
                 "que ele pôs na fila é lido — com itens grandes, um join antes de ler tudo pode esperar para "
                 "sempre; e o item lido antes do join num filho pode ser de outro filho.)"
             )
-    sem_join = autores - {e["alvo"] for e in eventos if e["op"] == "join"}
+    sem_join = autores - {e["alvo"] for e in fila.eventos if e["no_executor"] and e["op"] in ("join", "viu_terminar")}
     if sem_join:
         _falha(f"{quem} não deu join no(s) processo(s) {_pids(sem_join)}: espere cada filho com join depois de ler a fila.")
 

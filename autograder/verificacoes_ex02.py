@@ -55,7 +55,7 @@ def conferir_pedir_quadrados(sol, numeros: list) -> None:
             "o filho respondeu."
         )
     filho = chamadas[0]["pid"]
-    if not any(e["op"] == "join" and e.get("alvo") == filho for e in alvo.eventos):
+    if not any(e["op"] in ("join", "viu_terminar") and e.get("alvo") == filho for e in alvo.eventos):
         _falha(f"{chamada}: o pai não deu join no filho (pid {filho}) depois de receber a resposta.")
 
 

@@ -147,7 +147,7 @@ def _conferir_join(sonda, nome: str, dado: str) -> None:
         )
 
 
-def _conferir_processos(sonda, nome: str, dado: str, quantos: int) -> None:
+def _conferir_processos(sonda, nome: str, dado: str, quantos: int, caso: str = "") -> None:
     filhos = escritores(sonda)
     no_pai = sonda.contar("escrever", no_executor=True)
     if not sonda.eventos:
@@ -162,7 +162,7 @@ def _conferir_processos(sonda, nome: str, dado: str, quantos: int) -> None:
         )
     if len(filhos) != quantos:
         raise FalhaNoFilho(
-            f"esperava {quantos} processo(s) filho(s) diferentes escrevendo em {dado}, e vi {len(filhos)} "
+            f"esperava {quantos} processo(s) filho(s) diferentes escrevendo em {dado}{caso}, e vi {len(filhos)} "
             f"(pids {sorted(filhos)})."
         )
 
@@ -209,7 +209,8 @@ def conferir_fatias(vet, devolvido, k: int) -> None:
     n = len(vet.final) if vet.final is not None else 0
     esperado = [i * i for i in range(n)]
     _conferir_join(vet, "quadrados_compartilhados", "vet")
-    _conferir_processos(vet, "quadrados_compartilhados", "vet", min(k, n))
+    _conferir_processos(vet, "quadrados_compartilhados", "vet", min(k, n),
+                        caso=f" (Array de {n} posições e k={k}: min(k, n) = {min(k, n)} fatias não vazias)")
     fatias: dict[int, list[int]] = defaultdict(list)
     for e in _em_ordem(vet.eventos):
         if e["op"] == "escrever" and not e["no_executor"]:
@@ -217,6 +218,8 @@ def conferir_fatias(vet, devolvido, k: int) -> None:
     dono: dict = {}
     for pid, posicoes in sorted(fatias.items()):
         unicas = sorted(set(posicoes))
+        if not unicas:
+            continue
         if unicas != list(range(unicas[0], unicas[-1] + 1)):
             raise FalhaNoFilho(
                 f"o processo filho {pid} escreveu nas posições {unicas}: a fatia de cada processo tem de ser "

@@ -213,6 +213,14 @@ def conferir_acordar(res, lado: str, condicao, itens, inicio, quantidade) -> Non
             "buffer, chame condicao.notify_all() (com a condição segura) — sem o aviso, quem espera só "
             "acordaria quando o prazo acabasse"
         )
+    t1 = res["marcas"][1]
+    so_um = [e for e in condicao.eventos if e["op"] == "notify" and e["pid"] != pid and t0 <= e["t"] <= t1]
+    if so_um:
+        _falhar(
+            f"com um processo esperando em {lado}(), {contraria}() avisou com condicao.notify(), que acorda UM só "
+            "processo: produtores e consumidores esperam na mesma condição, e o acordado pode ser do mesmo lado "
+            "de quem avisou. Avise com condicao.notify_all(), como o enunciado pede"
+        )
     if not res["terminou"] or res["filho"] is None:
         _falhar(f"o processo filho avisado não terminou {lado}() (o que ele mandou: {res['filho']!r})")
     if res["filho"][0] != "ok":
@@ -259,6 +267,16 @@ def verificar_producao(execucao, lotes, n_consumidores, condicao, itens, inicio,
     """Parte C: produtores e consumidores em processos, com a condição segura, notify_all, sem estourar
     a capacidade, cada item retirado uma vez por um consumidor."""
     __tracebackhide__ = True
+    # Um filho que chamou wait/notify sem a condição morreu com o AssertionError (e o pai, esperando os
+    # itens, só vê a fila vazia): a causa vem primeiro.
+    sem_trava = [e for e in condicao.eventos if e["op"] == "sem_trava"]
+    if sem_trava:
+        operacao = sem_trava[0].get("operacao", "notify_all")
+        _falhar(
+            f"{_quem(sem_trava[0])} chamou condicao.{operacao}() sem segurar a condição ({len(sem_trava)} vez(es)), "
+            "e o multiprocessing recusa ('lock is not owned'): o processo morreu ali. Espere e avise dentro de "
+            "'with condicao:', no mesmo bloco em que mexe no buffer"
+        )
     notifies = condicao.notificacoes("notify")
     if notifies:
         _falhar(

@@ -415,6 +415,15 @@ def test_iniciados_anota_join_entregas_e_esperas_na_ordem(metodo):
     nunca, _, _ = esperas.sem_esperar(execucao.iniciados)
     assert nunca == sorted(interpretar(execucao, 20))
 
+    # O pai que viu cada filho terminado (is_alive() falso) esperou por ele, mesmo sem join — e ver não
+    # é um join antes do start de outro.
+    execucao = executar(t.espera_com_is_alive, 3, prazo=20)
+    pids = interpretar(execucao, 20)
+    vistos = [e for e in execucao.iniciados if e["op"] == "join"]
+    assert sorted(e["filho"] for e in vistos) == sorted(pids) and all(e["via"] == "is_alive" and e["terminou"] for e in vistos)
+    assert esperas.sem_esperar(execucao.iniciados) == ([], [], [])
+    assert esperas.join_antes_de_start(execucao.iniciados, pids) is None
+
     funcao = sondas.Funcao(t.quadrado)
     execucao = executar(t.pool_chama, funcao, 2, prazo=30)
     assert esperas.sem_esperar(funcao.processos) == ([], [], [])  # os workers do pool são esperados pelo pool
@@ -426,3 +435,10 @@ def test_iniciados_anota_join_entregas_e_esperas_na_ordem(metodo):
     assert interpretar(execucao, 30) == [0, 1]  # o wait com um gerador continua funcionando
     espera = esperas.espera_antes_de_entregar(funcao.processos)
     assert espera is not None and espera["via"] == "wait"
+
+
+def test_array_sondado_nao_anota_fatia_vazia_como_escrita():
+    vet = sondas.Array("i", [0] * 3)
+    assert rodar_no_filho(t.atribui_fatias, vet, prazo=20) == [1, 2, 0]
+    escritas = [e for e in vet.eventos if e["op"] == "escrever"]
+    assert len(escritas) == 1 and escritas[0]["i"] == repr(slice(0, 2, None)), escritas

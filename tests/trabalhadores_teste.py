@@ -259,3 +259,25 @@ def join_em_laco():
     while p.exitcode is None:
         p.join(timeout=0.02)
     return p.pid
+
+
+def espera_com_is_alive(n):
+    """Filhos que já acabaram quando o pai chega neles: ``while p.is_alive(): p.join(0.1)`` não dá join
+    nenhum (o is_alive os recolhe), mas o pai viu cada um terminado antes de devolver."""
+    filhos = [multiprocessing.Process(target=time.sleep, args=(0.01,)) for _ in range(n)]
+    for p in filhos:
+        p.start()
+    while any(p._popen.poll() is None for p in filhos):  # sem is_alive/exitcode: espera sem recolher
+        time.sleep(0.02)
+    for p in filhos:
+        while p.is_alive():
+            p.join(0.1)
+    return [p.pid for p in filhos]
+
+
+def atribui_fatias(vet):
+    """Uma fatia de verdade e duas vazias (vet[3:3] = [] não escreve nada)."""
+    vet[0:2] = [1, 2]
+    vet[len(vet):len(vet)] = []
+    vet[1:1] = []
+    return list(vet[:])

@@ -67,8 +67,69 @@ def modulo(*partes: str) -> str:
     return dedent('"""Exercício 01."""\n') + "".join(partes)
 
 
+ESPERA_POR_EXITCODE = '''
+"""Processos e pools (exercício 01)."""
+
+import os
+from multiprocessing import Pool, Process, current_process
+
+
+def _reportar(fila):
+    fila.put((os.getpid(), current_process().name))
+
+
+def iniciar_processos(n, fila):
+    procs = [Process(target=_reportar, args=(fila,)) for _ in range(n)]
+    for p in procs:
+        p.start()
+    pids = set()
+    for _ in range(n):
+        pid, _nome = fila.get(timeout=15)
+        pids.add(pid)
+    for p in procs:
+        while p.exitcode is None:
+            p.join(timeout=0.05)
+    return sorted(pids)
+
+
+def dividir(inicio, fim, k):
+    q, r = divmod(fim - inicio, k)
+    comeco = (k - r) // 2                  # o resto fica nos pedaços do meio
+    tamanhos = [q + (comeco <= j < comeco + r) for j in range(k)]
+    out, a = [], inicio
+    for t in tamanhos:
+        out.append((a, a + t))
+        a += t
+    return out
+
+
+def soma_de_quadrados(inicio, fim):
+    s = 0
+    for i in range(inicio, fim):
+        s += i * i
+    return s
+
+
+def _aplicar(tarefa):
+    funcao, a, b = tarefa
+    return funcao(a, b)
+
+
+def soma_paralela(n, k, parcela=soma_de_quadrados):
+    tarefas = [(parcela, a, b) for a, b in dividir(0, n, k)]
+    with Pool(k) as pool:
+        return sum(pool.imap_unordered(_aplicar, tarefas))
+'''
+
 SUBMISSOES = {
     # ---------------------------------------------------------------- corretas, de outro jeito
+    "espera_por_exitcode": Submissao(
+        tipo="correta",
+        notas=notas(),
+        modulo=ESPERA_POR_EXITCODE,
+        descricao="lê os n itens e espera cada filho com while p.exitcode is None: p.join(0.05) (o filho que já "
+                  "acabou é recolhido pelo exitcode, sem join)",
+    ),
     "classes_pool_e_prints": Submissao(
         tipo="correta",
         notas=notas(),

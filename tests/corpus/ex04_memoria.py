@@ -11,7 +11,135 @@ def _menos(*celulas):
     return {g: (0 if g in celulas else p) for g, p in TUDO.items()}
 
 
+FATIA_COM_SLICE = '''
+"""Memória compartilhada com Value e Array (exercício 04)."""
+
+from multiprocessing import Process
+
+
+def incrementar(contador, vezes):
+    with contador.get_lock():
+        for _ in range(vezes):
+            contador.value += 1
+
+
+def contar(contador, processos, vezes):
+    ps = [Process(target=incrementar, args=(contador, vezes)) for _ in range(processos)]
+    for p in ps:
+        p.start()
+    for p in reversed(ps):
+        p.join()
+    return contador.value
+
+
+def preencher(vet, inicio, fim):
+    vet[inicio:fim] = [i * i for i in range(inicio, fim)]
+
+
+def quadrados_compartilhados(vet, k):
+    n = len(vet)
+    ps = [Process(target=preencher, args=(vet, j * n // k, (j + 1) * n // k)) for j in range(k)]
+    for p in ps:
+        p.start()
+    for p in reversed(ps):
+        p.join()
+    return vet[:]
+
+
+def soma(vet, vezes):
+    for a in range(len(vet)):
+        for _ in range(vezes):
+            with vet.get_lock():
+                vet[a] += 1
+
+
+def subtracao(vet, vezes):
+    with vet.get_lock():
+        for a in range(len(vet)):
+            for _ in range(vezes):
+                vet[a] -= 1
+
+
+def soma_e_subtracao(vet, vezes, somar=soma, subtrair=subtracao):
+    a = Process(target=somar, args=(vet, vezes))
+    b = Process(target=subtrair, args=(vet, vezes))
+    a.start()
+    b.start()
+    b.join()
+    a.join()
+    return list(vet)
+'''
+
+ESPERA_COM_IS_ALIVE = '''
+"""Memória compartilhada com Value e Array (exercício 04)."""
+
+from multiprocessing import Process
+
+
+def incrementar(contador, vezes):
+    with contador.get_lock():
+        for _ in range(vezes):
+            contador.value += 1
+
+
+def contar(contador, processos, vezes):
+    ps = [Process(target=incrementar, args=(contador, vezes)) for _ in range(processos)]
+    for p in ps:
+        p.start()
+    for p in ps:
+        while p.is_alive():
+            p.join(timeout=0.1)
+    return contador.value
+
+
+def preencher(vet, inicio, fim):
+    for i in range(inicio, fim):
+        vet[i] = i * i
+
+
+def quadrados_compartilhados(vet, k):
+    n = len(vet)
+    ps = [Process(target=preencher, args=(vet, j * n // k, (j + 1) * n // k)) for j in range(k)]
+    for p in ps:
+        p.start()
+    for p in ps:
+        while p.is_alive():
+            p.join(timeout=0.1)
+    return list(vet)
+
+
+def soma(vet, vezes):
+    for a in range(len(vet)):
+        for _ in range(vezes):
+            with vet.get_lock():
+                vet[a] += 1
+
+
+def subtracao(vet, vezes):
+    with vet.get_lock():
+        for a in range(len(vet)):
+            for _ in range(vezes):
+                vet[a] -= 1
+
+
+def soma_e_subtracao(vet, vezes, somar=soma, subtrair=subtracao):
+    a = Process(target=somar, args=(vet, vezes))
+    b = Process(target=subtrair, args=(vet, vezes))
+    a.start()
+    b.start()
+    for p in (a, b):
+        while p.is_alive():
+            p.join(timeout=0.1)
+    return list(vet)
+'''
+
 SUBMISSOES = {
+    "fatias_por_atribuicao_com_k_maior": Submissao(
+        "correta", dict(TUDO), modulo=FATIA_COM_SLICE,
+        descricao="vet[a:b] = [...], k processos mesmo com k > n (os extras atribuem uma fatia vazia)"),
+    "espera_com_is_alive": Submissao(
+        "correta", dict(TUDO), modulo=ESPERA_COM_IS_ALIVE,
+        descricao="while p.is_alive(): p.join(0.1) — um filho que já acabou é recolhido pelo is_alive, sem join"),
     # ------------------------------------------------------------------ corretas, de outro jeito
     "classe_e_contexto": Submissao("correta", TUDO, descricao="classe Equipe, get_context() (o método padrão), acquire/release", modulo='''
 """Exercício 04 — feito com uma classe que cuida dos processos."""

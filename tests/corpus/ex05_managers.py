@@ -323,7 +323,63 @@ SAIDA_ENORME = [(
 
 # ---------------------------------------------------------------------------------------------
 
+ESPERA_POR_EXITCODE = '''
+"""Managers (exercício 05)."""
+
+from multiprocessing import Manager, Process
+
+
+def contar_palavras(texto, contagem, trava):
+    for p in texto.lower().split():
+        with trava:
+            contagem[p] = contagem.get(p, 0) + 1
+
+
+def _rodar(alvo, lista_kwargs):
+    ps = [Process(target=alvo, kwargs=kw) for kw in lista_kwargs]
+    for p in ps:
+        p.start()
+    for p in ps:
+        while p.exitcode is None:
+            p.join(timeout=0.05)
+
+
+def contagem_paralela(textos, contar=contar_palavras):
+    with Manager() as m:
+        contagem, trava = m.dict(), m.Lock()
+        _rodar(contar, [dict(texto=t, contagem=contagem, trava=trava) for t in textos])
+        return dict(contagem)
+
+
+def anexar_se_ausente(lista, trava, item):
+    with trava:
+        if item not in lista:
+            lista.append(item)
+
+
+def unicos(itens, anexar=anexar_se_ausente):
+    with Manager() as m:
+        lista, trava = m.list(), m.Lock()
+        _rodar(anexar, [dict(lista=lista, trava=trava, item=i) for i in itens])
+        return sorted(lista)
+
+
+def registrar(historico, trava, nome):
+    with trava:
+        historico["log"] = historico["log"] + [nome]
+
+
+def historico_de(nomes, registrar=registrar):
+    with Manager() as m:
+        historico, trava = m.dict({"log": []}), m.Lock()
+        _rodar(registrar, [dict(historico=historico, trava=trava, nome=n) for n in nomes])
+        return sorted(historico["log"])
+'''
+
 SUBMISSOES = {
+    "espera_por_exitcode": Submissao(
+        "correta", dict(TUDO), modulo=ESPERA_POR_EXITCODE,
+        descricao="while p.exitcode is None: p.join(0.05) — o filho que já acabou não recebe join"),
     "referencia": Submissao("correta", dict(TUDO), descricao="a solução do source"),
     "pool_e_logging": Submissao("correta", dict(TUDO), modulo=POOL_E_LOGGING,
                                 descricao="Pool.starmap, Counter local somado dentro da trava, logging no stderr"),

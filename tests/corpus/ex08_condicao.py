@@ -330,6 +330,15 @@ def produzir_e_consumir(lotes, n_consumidores, condicao, itens, inicio, quantida
             "        with self.condicao:\n            return self.quantidade.value", "        return self.quantidade.value") + _PROCESSOS_OK,
         causas={A: "leu quantidade.value sem segurar a condição"},
     ),
+    "sutil_notify_fora_da_condicao": Submissao(
+        "sutil", {A: 0, B: 0, C: 0},
+        trocas=[("            self.quantidade.value += 1\n            self.condicao.notify_all()",
+                 "            self.quantidade.value += 1\n        self.condicao.notify_all()")],
+        causas={A: r"condicao\.notify_all\(\) sem segurar a condição .*dentro de 'with condicao:'",
+                B: r"condicao\.notify_all\(\) sem segurar a condição",
+                C: r"o processo filho \d+ chamou condicao\.notify_all\(\) sem segurar a condição"},
+        descricao="avisa depois de sair do with: o Condition recusa ('lock is not owned'), explicado em português",
+    ),
     "sutil_pai_olha_o_buffer_sem_trava": Submissao(
         "sutil", {A: 3, B: 3, C: 0},
         modulo=_CABECALHO + _BUFFER_OK + _PROCESSOS_OK.replace(
@@ -442,9 +451,9 @@ class BufferLimitado:
         causas={B: "ficou bloqueado para sempre"},
     ),
     "sutil_notify_um_so": Submissao(
-        "sutil", {A: 3, B: 3, C: 0},
+        "sutil", {A: 3, B: 0, C: 0},
         modulo=_CABECALHO.replace("PRAZO = 10.0", "PRAZO = 3.0") + _BUFFER_OK.replace("notify_all()", "notify()") + _PROCESSOS_OK,
-        causas={C: r"chamou condicao.notify\(\)"},
+        causas={B: r"avisou com condicao\.notify\(\), que acorda UM só", C: r"chamou condicao.notify\(\)"},
     ),
     "sutil_pilha_em_vez_de_fila": Submissao(
         "sutil", {A: 0, B: 3, C: 4},
