@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -47,11 +48,22 @@ def _env() -> dict[str, str]:
 
 
 def preparar(projeto: Path, python: str = "python3", extras: str = "", explicito: bool = True,
-             prazo: float = 300) -> subprocess.CompletedProcess:
-    """Roda o script como o make o chama; ``explicito``: como se o aluno tivesse escrito PYTHON=."""
+             prazo: float = 600) -> subprocess.CompletedProcess:
+    """Roda o script como o make o chama; ``explicito``: como se o aluno tivesse escrito PYTHON=.
+
+    O prazo só corta um script travado: sozinho ele leva ~9 s, mas com a suíte ocupando os dois núcleos
+    cada chamada chegou a ~170 s (e passou de 300 s com duas suítes na mesma máquina). O script roda numa
+    sessão própria: no prazo, o grupo inteiro (o pip, netos do sh) é morto, e nada sobra vivo."""
     env = _env() | {"PYTHON_EXPLICITO": "command" if explicito else ""}
-    return subprocess.run(["sh", "ferramentas/ambiente.sh", python, ".venv", extras], cwd=projeto, env=env,
-                          capture_output=True, text=True, timeout=prazo)
+    proc = subprocess.Popen(["sh", "ferramentas/ambiente.sh", python, ".venv", extras], cwd=projeto, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        saida, erro = proc.communicate(timeout=prazo)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
+    return subprocess.CompletedProcess(proc.args, proc.returncode, saida, erro)
 
 
 def _versao_do_venv(projeto: Path) -> str:
@@ -112,6 +124,7 @@ def test_python_ausente(projeto: Path):
     assert "PYTHON=" in proc.stderr
 
 
+@pytest.mark.timeout(1800)
 def test_cria_uma_vez_e_so_reinstala_quando_algo_muda(projeto: Path):
     primeira = preparar(projeto)
     assert primeira.returncode == 0, primeira.stdout + primeira.stderr
@@ -131,6 +144,7 @@ def test_cria_uma_vez_e_so_reinstala_quando_algo_muda(projeto: Path):
     assert "refazê-lo" not in mudou.stdout  # o venv em si continua
 
 
+@pytest.mark.timeout(3 * 600 + 120)
 def test_venv_de_outro_python_e_refeito(projeto: Path):
     assert preparar(projeto).returncode == 0
     outro = _pyenv("3.12") or _pyenv("3.13") or _pyenv("3.10")
@@ -150,6 +164,7 @@ def test_venv_de_outro_python_e_refeito(projeto: Path):
         assert _versao_do_venv(projeto) == esperado
 
 
+@pytest.mark.timeout(3 * 600 + 120)
 def test_venv_pela_metade_ou_quebrado_e_refeito(projeto: Path):
     # Pela metade: o venv existe mas a instalação nunca terminou (sem a marca do Python).
     subprocess.run([PYTHON_DO_SISTEMA, "-m", "venv", "--without-pip", str(projeto / ".venv")], check=True, timeout=120)
