@@ -15,6 +15,7 @@ Tudo o que volta ao teste é dado simples: o teste o lê com um unpickler restri
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib
 import io
 import multiprocessing
@@ -29,6 +30,10 @@ VARIAVEL_MARCA = "AUTOGRADER_MARCA"
 VARIAVEL_METODO = "PROCESSOS_METODO"
 #: Quantos eventos de sondas voltam ao teste, no máximo (o resto é contado, não enviado).
 LIMITE_EVENTOS = 200_000
+#: Na pasta das sondas: o pid do executor, gravado antes de qualquer código do aluno rodar.
+ARQUIVO_PID = "_executor.pid"
+#: Na pasta das sondas: "pid sha256" da resposta, gravado pelo executor logo antes de enviá-la.
+ARQUIVO_RESPOSTA = "_resposta.sha256"
 
 
 def _redirecionar_saida(arquivo: str) -> None:
@@ -200,10 +205,57 @@ def _empacotar(resposta: tuple) -> bytes:
         return pickle.dumps(("nao_serializavel", "?", f"{type(erro).__name__}: {erro}", {}), protocol=4)
 
 
+def _gravar_uma_vez(pedido: dict, nome: str, texto: str) -> None:
+    """Cria ``nome`` na pasta das sondas com ``texto``, se ele ainda não existe (a guarda impede o
+    código do aluno de criar ou mudar arquivos ali)."""
+    pasta = pedido.get("registro")
+    if not pasta:
+        return
+    try:
+        fd = os.open(os.path.join(pasta, nome), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError:
+        return
+    try:
+        os.write(fd, texto.encode())
+    finally:
+        os.close(fd)
+
+
+def _chamado_pela_partida(quadro) -> bool:
+    """``quadro`` é o de ``principal_*`` chamado pela partida do executor, e não por código que rodou
+    no meio da correção: entre ele e o começo do processo (o ``_bootstrap`` do multiprocessing, ou o
+    módulo rodado com ``python -m``) só há quadros da biblioteca padrão — nenhum ``executar_pedido``
+    ainda aberto, nenhum código do aluno."""
+    from autograder import guarda
+
+    if quadro.f_code not in (principal_multiprocessing.__code__, principal_comando.__code__):
+        return False
+    partida = multiprocessing.process.BaseProcess._bootstrap.__code__
+    quadro = quadro.f_back
+    while quadro is not None:
+        codigo = quadro.f_code
+        if codigo is partida or (codigo.co_name == "<module>" and os.path.abspath(codigo.co_filename) == os.path.abspath(__file__)):
+            return True
+        if guarda._classe_do_arquivo(codigo.co_filename) != "std":
+            return False
+        quadro = quadro.f_back
+    return False
+
+
+def _registrar_resposta(pedido: dict, dados: bytes) -> None:
+    """Grava "pid sha256" da resposta, para o teste conferir que o que recebeu é o que o executor
+    mandou (e não o que o código do aluno escreveu no canal): só quando chamado direto pela partida."""
+    if _chamado_pela_partida(sys._getframe(1)):
+        _gravar_uma_vez(pedido, ARQUIVO_RESPOSTA, f"{os.getpid()} {hashlib.sha256(dados).hexdigest()}")
+
+
 def principal_multiprocessing(conexao, pedido: dict) -> None:
     """Alvo do processo executor quando ele é um filho do multiprocessing."""
+    _gravar_uma_vez(pedido, ARQUIVO_PID, str(os.getpid()))
     resposta = executar_pedido(pedido)
-    conexao.send_bytes(_empacotar(resposta))
+    dados = _empacotar(resposta)
+    _registrar_resposta(pedido, dados)
+    conexao.send_bytes(dados)
     conexao.close()
 
 
@@ -212,8 +264,10 @@ def principal_comando(argv: list[str]) -> int:
     fd = int(argv[0])
     os.set_inheritable(fd, False)
     pedido = pickle.loads(sys.stdin.buffer.read())  # do teste, que é confiável
+    _gravar_uma_vez(pedido, ARQUIVO_PID, str(os.getpid()))
     resposta = executar_pedido(pedido)
     dados = _empacotar(resposta)
+    _registrar_resposta(pedido, dados)
     with os.fdopen(fd, "wb") as saida:
         saida.write(len(dados).to_bytes(8, "big") + dados)
     return 0

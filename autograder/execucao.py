@@ -448,8 +448,10 @@ class Execucao:
     #: Se a saída já foi impressa na célula (por :func:`mostrar_saida`): impressa uma vez só.
     saida_impressa: bool = False
     #: O que a guarda (:mod:`autograder.guarda`) viu o código do aluno fazer com os instrumentos do
-    #: teste (None: nada).
+    #: teste, ou por que a resposta do executor não confere com os diários das sondas (None: nada).
     adulteracao: str | None = None
+    #: Por que a resposta do executor não confere com os diários (veja :func:`sondas_dos_diarios`).
+    forjada: str | None = None
 
     @property
     def iniciados(self) -> list[dict]:
@@ -496,6 +498,68 @@ def _pasta_de_trabalho() -> Path:
         base.mkdir(exist_ok=True)
         return Path(tempfile.mkdtemp(prefix="exec-", dir=base))
     return Path(tempfile.mkdtemp(prefix="autograder-"))
+
+
+def _conferir_registro_da_resposta(dados: bytes, pasta: Path) -> str | None:
+    """Por que ``dados`` não é a resposta que o executor registrou antes de enviá-la (None: é).
+
+    O executor grava o seu pid antes de qualquer código do aluno rodar, e "pid sha256" da resposta
+    logo antes de enviá-la, só quando chamado pela partida do processo (veja
+    ``_executor._registrar_resposta``); a guarda impede o código do aluno de escrever nessa pasta.
+    Uma resposta escrita no canal pelo código do aluno (sem passar pelo fim do executor) não tem
+    registro, ou tem um que não bate."""
+    import hashlib
+
+    try:
+        pid = (pasta / _executor.ARQUIVO_PID).read_text(encoding="utf-8").strip()
+        registro = (pasta / _executor.ARQUIVO_RESPOSTA).read_text(encoding="utf-8").split()
+    except (OSError, UnicodeDecodeError):
+        registro, pid = [], ""
+    if registro != [pid, hashlib.sha256(dados).hexdigest()]:
+        return "a resposta do executor não é a que ele registrou antes de enviar: resposta forjada"
+    return None
+
+
+def _chave_do_evento(evento) -> str:
+    return json.dumps(evento, sort_keys=True, default=repr)
+
+
+def sondas_dos_diarios(declarado: dict, pasta: Path) -> tuple[dict, str | None]:
+    """As sondas como os diários de ``pasta`` as registraram, lidos AQUI, no processo do teste; e por
+    que a resposta do executor não confere com eles (None: confere).
+
+    O executor roda o código do aluno, e a resposta que ele manda pode ter sido escrita por esse
+    código (achar o canal da resposta subindo a pilha e escrever nele, com processos e eventos
+    inventados). Os diários, não: cada processo anota os seus eventos pelas sondas, numa pasta que a
+    guarda protege. Por isso os eventos que valem são os dos diários, e um evento da resposta que não
+    está no diário da sua sonda denuncia uma resposta forjada. Da resposta só se aproveita o estado
+    final de cada sonda (o valor de um Value, o conteúdo de um Array), que só o executor enxerga."""
+    limite = _executor.LIMITE_EVENTOS
+    reais: dict[str, tuple[list[dict], int]] = {}
+    if pasta.is_dir():
+        for caminho in pasta.glob("*.jsonl"):
+            eventos, total = sondas._ler_diario(str(caminho), limite)
+            reais[caminho.stem] = (eventos, total - len(eventos))
+    forjada = None
+    confiaveis: dict = {ident: (eventos, None, descartados) for ident, (eventos, descartados) in reais.items()}
+    for ident, valor in declarado.items():
+        if not (isinstance(ident, str) and isinstance(valor, tuple) and len(valor) == 3 and isinstance(valor[0], list)):
+            forjada = forjada or f"a resposta do executor traz a sonda {ident!r} num formato que as sondas não produzem"
+            continue
+        eventos, descartados = reais.get(ident, ([], 0))
+        disponiveis: dict[str, int] = {}
+        for evento in eventos:
+            chave = _chave_do_evento(evento)
+            disponiveis[chave] = disponiveis.get(chave, 0) + 1
+        for evento in valor[0]:
+            chave = _chave_do_evento(evento)
+            if disponiveis.get(chave, 0) <= 0:
+                forjada = forjada or (
+                    f"a resposta do executor traz eventos que nenhuma sonda anotou (sonda {ident}): resposta forjada")
+                break
+            disponiveis[chave] -= 1
+        confiaveis[ident] = (eventos, valor[1], descartados)
+    return confiaveis, forjada
 
 
 def _rodar(pedido: dict, nome: str, prazo: float) -> Execucao:
@@ -550,14 +614,17 @@ def _rodar(pedido: dict, nome: str, prazo: float) -> Execucao:
             vivos = arvore.vivos(ajudantes=False)
             execucao.diagnostico = _diagnostico(vivos, executor.pid, nome) if execucao.impasse else ""
         if dados:
+            execucao.forjada = _conferir_registro_da_resposta(dados, trabalho / "sondas")
             try:
                 execucao.resposta = carregar_seguro(dados)
             except _NaoSimples as erro:
                 execucao.resposta = ("nao_serializavel", str(erro), "não é um dado simples", {})
             except Exception as erro:  # noqa: BLE001 - bytes corrompidos por quem escreveu no canal
                 execucao.resposta = ("corrompida", f"{type(erro).__name__}: {erro}")
-            if execucao.resposta and execucao.resposta[0] in ("ok", "excecao", "nao_serializavel") and isinstance(execucao.resposta[-1], dict):
-                execucao.sondas = execucao.resposta[-1]
+            if execucao.resposta and execucao.resposta[0] in ("ok", "excecao", "nao_serializavel"):
+                declarado = execucao.resposta[-1] if isinstance(execucao.resposta[-1], dict) else {}
+                execucao.sondas, forjada = sondas_dos_diarios(declarado, trabalho / "sondas")
+                execucao.forjada = execucao.forjada or forjada
             # Depois da resposta, o executor tem de terminar sozinho e sem deixar ninguém vivo.
             executor.esperar(PRAZO_PARA_TERMINAR)
             limite = time.monotonic() + 2.0
@@ -576,7 +643,7 @@ def _rodar(pedido: dict, nome: str, prazo: float) -> Execucao:
             executor_local.encerrar()
         execucao.segundos = time.monotonic() - inicio
         execucao.saida, execucao.saida_bytes = _ler_saida(trabalho / "saida.txt")
-        execucao.adulteracao = guarda.ler_marca(trabalho)
+        execucao.adulteracao = guarda.ler_marca(trabalho) or execucao.forjada
         shutil.rmtree(trabalho, ignore_errors=True)
     return execucao
 

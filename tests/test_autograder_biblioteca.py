@@ -442,3 +442,102 @@ def test_array_sondado_nao_anota_fatia_vazia_como_escrita():
     assert rodar_no_filho(t.atribui_fatias, vet, prazo=20) == [1, 2, 0]
     escritas = [e for e in vet.eventos if e["op"] == "escrever"]
     assert len(escritas) == 1 and escritas[0]["i"] == repr(slice(0, 2, None)), escritas
+
+
+#: Um aluno que forja a resposta: sobe a pilha até o canal do executor e escreve ali a resposta que
+#: quer (a equipe de trapaças da sessão 7 tirou nota cheia assim, sem criar processo nenhum).
+FORJA = '''
+import os, pickle, sys
+
+
+def _canal():
+    pedido = canal = None
+    quadro = sys._getframe(1)
+    while quadro is not None:
+        nome, local = quadro.f_code.co_name, quadro.f_locals
+        if nome == "executar_pedido" and pedido is None:
+            pedido = local.get("pedido")
+        elif nome == "principal_multiprocessing":
+            canal = ("conexao", local.get("conexao"))
+        elif nome == "principal_comando":
+            canal = ("fd", local.get("fd"))
+        quadro = quadro.f_back
+    return pedido, canal
+
+
+def _escrever(canal, dados):
+    if canal[0] == "conexao":
+        canal[1].send_bytes(dados)
+    else:
+        os.write(canal[1], len(dados).to_bytes(8, "big") + dados)
+
+
+def responde_no_canal(x):
+    _pedido, canal = _canal()
+    _escrever(canal, pickle.dumps(("ok", 42, {}), protocol=4))
+    os._exit(0)
+
+
+def inventa_eventos(contador):
+    pedido, canal = _canal()
+    evento = {"pid": 999999, "op": "escrever", "t": 1, "no_executor": False, "segura": True}
+    _escrever(canal, pickle.dumps(("ok", 42, {pedido["args"][0].ident: ([evento], 42, 0)}), protocol=4))
+    os._exit(0)
+
+
+def honesta():
+    return 42
+
+
+def chama_o_principal_de_novo(x):
+    # Roda o executor de novo, por dentro, com um pedido trocado (a função honesta): a resposta é
+    # empacotada pelo próprio executor, mas não pela partida do processo.
+    from autograder import _executor
+
+    pedido, canal = _canal()
+    trocado = dict(pedido, funcao=("referencia", pedido["modulo"], "honesta"), args=[], kwargs={})
+    if canal[0] == "conexao":
+        _executor.principal_multiprocessing(canal[1], trocado)
+    os._exit(0)
+'''
+
+
+@pytest.mark.parametrize("funcao", ["responde_no_canal", "chama_o_principal_de_novo"])
+def test_resposta_escrita_pelo_aluno_no_canal_nao_vale(tmp_path, monkeypatch, metodo, funcao):
+    """O que chega ao teste tem de ser a resposta que o executor registrou ao terminar (pid e sha256
+    gravados na pasta das sondas, que a guarda protege): escrita pelo aluno no canal, ou empacotada
+    por uma chamada do executor feita de dentro do código do aluno, não vale."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "solucao_forja.py").write_text(FORJA, encoding="utf-8")
+    sol = carregar("solucao_forja", prazo=PRAZO)
+    with pytest.raises(FalhaNoFilho, match=r"mexeu nos instrumentos do teste \(a resposta do executor não é a que ele registrou"):
+        rodar_no_filho(getattr(sol, funcao), 1, prazo=PRAZO)
+    assert rodar_no_filho(sol.honesta, prazo=PRAZO) == 42  # e a resposta de verdade continua valendo
+
+
+def test_eventos_que_nenhuma_sonda_anotou_denunciam_a_resposta(tmp_path):
+    """Valem os diários das sondas, lidos pelo processo do teste; um evento da resposta que não está no
+    diário da sua sonda é forjado, e o que o diário tem vale mesmo se a resposta o omitiu."""
+    from autograder.execucao import sondas_dos_diarios
+
+    real = {"pid": 7, "op": "escrever", "t": 5, "no_executor": False, "segura": True}
+    (tmp_path / "s1.jsonl").write_text(json.dumps(real) + "\n" + json.dumps(dict(real, t=6)) + "\n{cortad", encoding="utf-8")
+    confiaveis, forjada = sondas_dos_diarios({"s1": ([real], 3, 0)}, tmp_path)
+    assert forjada is None
+    assert confiaveis["s1"] == ([real, dict(real, t=6)], 3, 1)  # a linha cortada é contada, não lida
+    confiaveis, forjada = sondas_dos_diarios({"s1": ([], 3, 0), "s2": ([], 0, 0)}, tmp_path)
+    assert forjada is None and confiaveis["s1"][0] == [real, dict(real, t=6)] and confiaveis["s2"] == ([], 0, 0)
+    _, forjada = sondas_dos_diarios({"s1": ([real, real, real], 3, 0)}, tmp_path)  # um a mais que o diário
+    assert "nenhuma sonda anotou (sonda s1)" in forjada
+    _, forjada = sondas_dos_diarios({"s1": ([dict(real, pid=8)], 3, 0)}, tmp_path)
+    assert "resposta forjada" in forjada
+    _, forjada = sondas_dos_diarios({"s1": "qualquer coisa"}, tmp_path)
+    assert "num formato que as sondas não produzem" in forjada
+
+
+def test_resposta_com_eventos_inventados_nao_vale(tmp_path, monkeypatch, metodo):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "solucao_forja.py").write_text(FORJA, encoding="utf-8")
+    sol = carregar("solucao_forja", prazo=PRAZO)
+    with pytest.raises(FalhaNoFilho, match="mexeu nos instrumentos do teste"):
+        rodar_no_filho(sol.inventa_eventos, sondas.Value("i", 0), prazo=PRAZO)

@@ -349,3 +349,68 @@ def test_bench_mede_com_e_sem_sandbox_na_mesma_execucao(capsys):
     assert "sem sandbox" in linhas[0] and "sem sandbox" not in linhas[1], saida
     assert all(linha.endswith("idênticas") for linha in linhas), saida
     assert "custo do sandbox (-j 2)" in saida
+
+
+_ENCHE = {
+    # 4 MiB por arquivo (abaixo do limite por arquivo), um atrás do outro, na pasta gravável de fora.
+    "disco": """
+import sys, time
+for i in range(40):
+    with open(f"{sys.argv[1]}/lixo{i}.bin", "wb") as arq:
+        arq.write(b"x" * (4 * 2**20))
+    time.sleep(0.05)
+time.sleep(60)
+""",
+    # Três processos com 300 MiB cada (abaixo do limite por processo), ao mesmo tempo.
+    "memoria": """
+import os, time
+for _ in range(3):
+    if os.fork() == 0:
+        dados = b"x" * (300 * 2**20)
+        time.sleep(60)
+        os._exit(0)
+time.sleep(60)
+""",
+    # Quem fica dentro dos limites: 8 MiB escritos, 100 MiB num processo, e termina sozinho.
+    "dentro": """
+import sys, time
+open(f"{sys.argv[1]}/pouco.bin", "wb").write(b"x" * (8 * 2**20))
+dados = b"x" * (100 * 2**20)
+time.sleep(3)
+""",
+}
+
+
+@precisa_do_sandbox
+@pytest.mark.parametrize("caso", list(_ENCHE))
+def test_a_vigia_soma_o_disco_gravavel_e_a_memoria_do_sandbox_e_corta(tmp_path: Path, caso: str):
+    """Os limites do sandbox valem por processo e por arquivo; o disco gravável de fora dos tmpfs (a
+    pasta dos soquetes do kernel, os diários) e a memória somada de todos os processos, só a vigia
+    vê: passou do limite, o sandbox é encerrado e o motivo diz o que foi tentado."""
+    from autograder.instrutor.sandbox import VigiaDosLimites
+
+    trabalho, fora = tmp_path / "trabalho", tmp_path / "fora"
+    trabalho.mkdir()
+    fora.mkdir()
+    limites = Limites(disco_gravavel=32 * 2**20, memoria_total=600 * 2**20)
+    caixa = Sandbox(trabalho, gravaveis=[fora], limites=limites)
+    caixa.preparar()  # a pasta gravável passa a ser do usuário do sandbox
+    cortes = []
+    proc = subprocess.Popen([*caixa.prefixo(), sys.executable, "-c", _ENCHE[caso], str(fora)], cwd=trabalho)
+    inicio = time.monotonic()
+    try:
+        with VigiaDosLimites(caixa.token, [fora], limites, lambda: (cortes.append(time.monotonic()), caixa.encerrar()),
+                             intervalo=0.2) as vigia:
+            proc.wait(timeout=90)
+            duracao = time.monotonic() - inicio
+    finally:
+        caixa.encerrar()
+        proc.wait(timeout=10)
+    if caso == "dentro":
+        assert (proc.returncode, cortes, vigia.motivo) == (0, [], None)
+        return
+    assert len(cortes) == 1 and cortes[0] - inicio < 40, (cortes, vigia.motivo)
+    assert duracao < 45  # o sandbox morreu no corte, e não depois dos 60 s de sono do código
+    esperado = {"disco": "encher o disco (", "memoria": "usar memória além do limite ("}[caso]
+    assert vigia.motivo.startswith(esperado), vigia.motivo
+    assert not processos_com(caixa.token)

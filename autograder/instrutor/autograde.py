@@ -22,7 +22,7 @@ from pathlib import Path
 
 from autograder.instrutor import registro, suspeitas
 from autograder.instrutor.modelo import Modelo, config_do_modelo, montar, preparar_modelo  # noqa: F401 - API
-from autograder.instrutor.sandbox import Limites, matar, processos_com
+from autograder.instrutor.sandbox import Limites, VigiaDosLimites, matar, processos_com
 from autograder.instrutor.status import (
     AUSENTE,
     ERRO,
@@ -204,7 +204,8 @@ def autograde(
 
     O kernel roda no sandbox (``isolar``) ou herda a marca ``CORRIGIR_MARCA``; um relógio mata o
     kernel e tudo o que ele criou quando o prazo da submissão acaba, e no fim nada dele sobrevive.
-    Devolve ``TEMPO`` quando o prazo estourou.
+    Devolve ``TEMPO`` quando o prazo estourou, e ``SUSPEITA`` quando a vigia dos limites encerrou o sandbox
+    (disco ou memória somados além do limite; o motivo vai para os avisos).
     """
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
@@ -240,8 +241,9 @@ def autograde(
     anterior = os.environ.get(VARIAVEL_MARCA)
     os.environ[VARIAVEL_MARCA] = marca  # o kernel sem isolamento (e o que ele criar) herda a marca
     relogio.start()
+    vigia = VigiaDosLimites(token, [soquetes], limites or Limites(), encerrar) if isolar and soquetes else contextlib.nullcontext()
     try:
-        with warnings.catch_warnings():
+        with vigia, warnings.catch_warnings():
             # Avisos internos do SQLAlchemy dentro do nbgrader ("... not in session"), sem efeito nas notas.
             warnings.filterwarnings("ignore", message=".*not in session.*")
             saida = api.autograde(exercicio, aluno, force=True, create=True)
@@ -258,6 +260,10 @@ def autograde(
             encerrar()
         if soquetes:
             shutil.rmtree(soquetes, ignore_errors=True)
+    motivo = getattr(vigia, "motivo", None)
+    if motivo:
+        resultado["avisos"].append(f"{suspeitas.PREFIXO}{motivo}: o sandbox foi encerrado")
+        return SUSPEITA
     return TEMPO if estourou.is_set() else None
 
 
@@ -329,6 +335,7 @@ MOTIVOS_DA_FALHA = {
            "impasse ou um kernel que ignora a interrupção?)",
     KERNEL: "o kernel (o processo que roda o notebook) morreu no meio da correção (os._exit, sys.exit no "
             "kernel, falta de memória?)",
+    SUSPEITA: "o notebook passou dos limites da correção (disco ou memória somados) e foi encerrado",
 }
 
 

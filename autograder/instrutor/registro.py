@@ -21,6 +21,7 @@ coluna "modo" do relatório diz ``sem nota de registro``.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -32,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.instrutor.sandbox import Limites, Sandbox, matar, processos_com
+from autograder.instrutor.sandbox import Limites, Sandbox, VigiaDosLimites, matar, processos_com
 from autograder.instrutor.sinteticas import texto
 
 #: Quando o notebook dá mais pontos que o módulo numa célula.
@@ -150,8 +151,15 @@ def rodar_celulas(
             raise
         finally:
             os.close(leitura)
+        def cortar() -> None:
+            matar(processos_com(caixa.token))
+            with contextlib.suppress(OSError):
+                proc.kill()
+
+        limitada = VigiaDosLimites(caixa.token, [compartilhada], limites, cortar) if caixa is not None else contextlib.nullcontext()
         try:
-            saida, _ = proc.communicate(timeout=prazo)
+            with limitada:
+                saida, _ = proc.communicate(timeout=prazo)
             estourou = False
         except subprocess.TimeoutExpired:
             estourou = True
@@ -159,18 +167,23 @@ def rodar_celulas(
         finally:
             _encerrar(proc, caixa)
             os.close(vigia)
+        motivo = getattr(limitada, "motivo", None)
         pedido.unlink(missing_ok=True)
         texto_saida = saida.decode("utf-8", "replace")
         dados = _ler_resposta(resposta, texto_saida)
     shutil.rmtree(pasta, ignore_errors=True)
     resultado = {"celulas": {}, "modo": CONFIAVEL if confiavel else NO_SANDBOX, "tempo": time.monotonic() - inicio}
+    if motivo:
+        resultado["tentou"] = motivo
     for celula in celulas:
         obtido = dados.get(celula["id"]) if isinstance(dados, dict) else None
         if isinstance(obtido, dict) and obtido.get("ok") is True:
             resultado["celulas"][celula["id"]] = {"pontos": celula["pontos"], "erro": None}
         else:
             erro = obtido.get("erro") if isinstance(obtido, dict) else None
-            if estourou and erro is None:
+            if motivo:
+                erro = f"a nota de registro foi interrompida: o código tentou {motivo}"
+            elif estourou and erro is None:
                 erro = f"o prazo da nota de registro ({prazo:g} s) acabou"
             resultado["celulas"][celula["id"]] = {"pontos": 0.0, "erro": str(erro or "sem resposta")[:500]}
     return resultado
@@ -240,6 +253,8 @@ def aplicar(
         nome, codigo = modulo
         feito = rodar_celulas(pasta, nome, codigo, pendentes, prazo, isolar, limites)
         registro.update(feito["celulas"])
+        if feito.get("tentou"):
+            resultado["avisos"].append(f"tentou {feito['tentou']}: o sandbox da nota de registro foi encerrado")
         if feito["modo"] != CONFIAVEL and "registro no sandbox" not in resultado.get("modo", ""):
             resultado["modo"] = f"{resultado.get('modo', '')}, registro no sandbox".lstrip(", ")
     resultado.setdefault("registro", {}).update({cid: dados["pontos"] for cid, dados in registro.items()})

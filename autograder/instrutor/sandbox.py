@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,6 +65,10 @@ class Limites:
     tamanho_arquivo: int = 64 * 2**20  # maior arquivo que se pode escrever (RLIMIT_FSIZE)
     disco: int = 256 * 2**20  # tmpfs da pasta de trabalho
     tmp: int = 128 * 2**20  # tmpfs de /tmp e de /dev/shm (cada um)
+    # As pastas graváveis que não são tmpfs (os soquetes do kernel, os diários da nota de registro)
+    # ficam no disco de verdade, e a memória vale por processo: a vigia (``VigiaDosLimites``) soma.
+    disco_gravavel: int = 64 * 2**20  # o que se escreve, somado, nas pastas graváveis de fora
+    memoria_total: int = 3 * 2**30  # memória (PSS) somada dos processos do sandbox (um processo só já pode ter 3 GiB)
 
     def como_dict(self) -> dict:
         return dict(self.__dict__)
@@ -185,6 +190,84 @@ class Sandbox:
     def encerrar(self) -> int:
         """Mata o sandbox: o ``bwrap`` (fora e dentro); o kernel do Linux leva todo o namespace junto."""
         return matar(self.processos())
+
+
+def tamanho_das_pastas(pastas, maximo_de_entradas: int = 20_000) -> tuple[int, int]:
+    """(bytes dos arquivos, entradas) dentro de ``pastas``, sem seguir links; para de contar depois de
+    ``maximo_de_entradas`` (milhões de arquivos pequenos também enchem o disco)."""
+    total = entradas = 0
+    pendentes = [str(p) for p in pastas]
+    while pendentes and entradas <= maximo_de_entradas:
+        with contextlib.suppress(OSError), os.scandir(pendentes.pop()) as itens:
+            for item in itens:
+                entradas += 1
+                with contextlib.suppress(OSError):
+                    if item.is_dir(follow_symlinks=False):
+                        pendentes.append(item.path)
+                    elif item.is_file(follow_symlinks=False):
+                        total += item.stat(follow_symlinks=False).st_blocks * 512
+    return total, entradas
+
+
+def memoria_dos_processos(raizes: list[psutil.Process]) -> int:
+    """A memória somada (PSS; RSS sem as páginas de arquivo quando o PSS não pode ser lido) de
+    ``raizes`` e de todos os descendentes delas."""
+    vistos, total = set(), 0
+    for raiz in raizes:
+        with contextlib.suppress(psutil.Error):
+            for proc in [raiz, *raiz.children(recursive=True)]:
+                if proc.pid in vistos:
+                    continue
+                vistos.add(proc.pid)
+                try:
+                    total += proc.memory_full_info().pss
+                except (psutil.Error, AttributeError, OSError):
+                    with contextlib.suppress(psutil.Error):
+                        info = proc.memory_info()
+                        total += max(0, info.rss - getattr(info, "shared", 0))
+    return total
+
+
+class VigiaDosLimites:
+    """Numa thread, a cada ``intervalo`` s: o que o sandbox ``token`` escreveu nas ``pastas`` graváveis
+    de fora dos tmpfs e a memória somada dos processos dele. Passou de um limite, chama ``cortar`` (que
+    mata o sandbox) uma vez e guarda em ``motivo`` o que foi tentado ("encher o disco (...)")."""
+
+    def __init__(self, token: str, pastas, limites: Limites, cortar, intervalo: float = 1.0):
+        self.token, self.pastas, self.limites, self.cortar, self.intervalo = token, list(pastas), limites, cortar, intervalo
+        self.motivo: str | None = None
+        self._parar = threading.Event()
+        self._thread = threading.Thread(target=self._vigiar, name="vigia-dos-limites", daemon=True)
+
+    def conferir(self) -> str | None:
+        disco, entradas = tamanho_das_pastas(self.pastas)
+        if disco > self.limites.disco_gravavel or entradas > 20_000:
+            return (f"encher o disco ({disco / 2**20:.0f} MiB em {entradas} entradas nas pastas graváveis fora do "
+                    f"tmpfs; o limite é {self.limites.disco_gravavel / 2**20:.0f} MiB)")
+        memoria = memoria_dos_processos(processos_com(self.token))
+        if memoria > self.limites.memoria_total:
+            return (f"usar memória além do limite ({memoria / 2**30:.1f} GiB somados nos processos do sandbox; "
+                    f"o limite é {self.limites.memoria_total / 2**30:.1f} GiB)")
+        return None
+
+    def _vigiar(self) -> None:
+        while not self._parar.wait(self.intervalo):
+            try:
+                motivo = self.conferir()
+            except Exception:  # noqa: BLE001 - a vigia nunca derruba a correção
+                continue
+            if motivo:
+                self.motivo = motivo
+                self.cortar()
+                return
+
+    def __enter__(self) -> VigiaDosLimites:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._parar.set()
+        self._thread.join(timeout=30)
 
 
 def processos_com(texto: str) -> list[psutil.Process]:

@@ -34,6 +34,8 @@ NAS_SAIDAS = [
     ("Temporary failure in name resolution", "abrir conexões de rede"),
     ("Resource temporarily unavailable", "criar processos além do limite"),
     ("Cannot allocate memory", "usar memória além do limite"),
+    # A guarda e a conferência da resposta do executor com os diários (autograder/execucao.py).
+    ("mexeu nos instrumentos do teste", "mexer nos instrumentos do teste (sondas, biblioteca ou a resposta do executor)"),
 ]
 
 

@@ -1,6 +1,6 @@
 """Corpus do exercício 04 (Value, Array e corridas): contador (3), fatias (2), soma e subtração (2)."""
 
-from corpus import Submissao
+from corpus import Submissao, forja
 
 A, B, C = "ex04-contador", "ex04-fatias", "ex04-subtracao"
 TUDO = {A: 3, B: 2, C: 2}
@@ -491,3 +491,11 @@ else:
         return list(vet)
 '''),
 }
+
+
+# A resposta do executor forjada (tests/corpus/forja.py): nenhum processo criado; a resposta "ok", os
+# processos e os eventos das sondas inventados e escritos direto no canal do executor. Valem os diários.
+SUBMISSOES["trapaca_resposta_forjada"] = Submissao(
+    "trapaca", {g: 0 for g in TUDO}, modulo=forja.modulo("ex04"), causas={g: forja.CAUSA for g in TUDO},
+    descricao="sobe a pilha até o canal da resposta do executor e escreve ali processos e eventos inventados",
+)

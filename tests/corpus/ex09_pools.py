@@ -1,6 +1,6 @@
 """Corpus do exercício 09 (pools). Células: ex09-chegada (3), ex09-excecoes (2), ex09-quebra (2), ex09-lotes (3)."""
 
-from corpus import Submissao
+from corpus import Submissao, forja
 
 A, B, C, D = "ex09-chegada", "ex09-excecoes", "ex09-quebra", "ex09-lotes"
 CHEIA = {A: 3, B: 2, C: 2, D: 3}
@@ -529,4 +529,12 @@ def em_lotes(tarefa, argumentos, processos, lote):
 ''',
     causas={A: MEXEU, D: MEXEU},
     descricao="cria as marcas de chegada e de início na pasta da tarefa do teste, fingindo a ordem pedida",
+)
+
+
+# A resposta do executor forjada (tests/corpus/forja.py): nenhum processo criado; a resposta "ok", os
+# processos e os eventos das sondas inventados e escritos direto no canal do executor. Valem os diários.
+SUBMISSOES["trapaca_resposta_forjada"] = Submissao(
+    "trapaca", {g: 0 for g in CHEIA}, modulo=forja.modulo("ex09"), causas={g: forja.CAUSA for g in CHEIA},
+    descricao="sobe a pilha até o canal da resposta do executor e escreve ali processos e eventos inventados",
 )

@@ -1,7 +1,7 @@
 """Corpus do exercício 10 (memória compartilhada com nome). Células: ex10-fatia (3), ex10-paralelo (4),
 ex10-ciclo (3)."""
 
-from corpus import Submissao
+from corpus import Submissao, forja
 
 A, B, C = "ex10-fatia", "ex10-paralelo", "ex10-ciclo"
 CHEIA = {A: 3, B: 4, C: 3}
@@ -503,3 +503,11 @@ def quadrados_em_paralelo(n, processos, preencher=None):
 ''',
     ),
 }
+
+
+# A resposta do executor forjada (tests/corpus/forja.py): nenhum processo criado; a resposta "ok", os
+# processos e os eventos das sondas inventados e escritos direto no canal do executor. Valem os diários.
+SUBMISSOES["trapaca_resposta_forjada"] = Submissao(
+    "trapaca", {g: 0 for g in CHEIA}, modulo=forja.modulo("ex10"), causas={g: forja.CAUSA for g in CHEIA},
+    descricao="sobe a pilha até o canal da resposta do executor e escreve ali processos e eventos inventados",
+)
