@@ -165,6 +165,14 @@ class _Observado:
         return str(self._real)
 
 
+def _itens(valor) -> dict:
+    """Uma lista (ou tupla) escrita numa chave do dict (``historico["log"] = [...]``): também os itens,
+    cada um como em :func:`_curto`, para o teste saber o que ficou lá mesmo quando o valor inteiro é longo."""
+    if type(valor) in (list, tuple):
+        return {"itens": [_curto(item) for item in valor]}
+    return {}
+
+
 class _DictObservado(_Observado):
     def get(self, chave, padrao=None):
         valor = self._lendo("get", chave, self._real.get, chave, padrao)
@@ -216,7 +224,7 @@ class _DictObservado(_Observado):
 
     def __setitem__(self, chave, valor):
         self._real[chave] = valor
-        self._anotar("escrever", "[]=", chave, valor=_curto(valor))
+        self._anotar("escrever", "[]=", chave, valor=_curto(valor), **_itens(valor))
 
     def __delitem__(self, chave):
         try:
@@ -230,7 +238,7 @@ class _DictObservado(_Observado):
         novos = dict(*args, **kwargs)
         self._real.update(novos)
         for chave, valor in novos.items():
-            self._anotar("escrever", "update", chave, valor=_curto(valor))
+            self._anotar("escrever", "update", chave, valor=_curto(valor), **_itens(valor))
 
     def clear(self):
         self._real.clear()

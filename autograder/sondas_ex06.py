@@ -244,19 +244,24 @@ def participantes_observados(modulo: str, mensagens_a: list, mensagens_b: list, 
         servidor.shutdown()
 
 
-def participante_sem_resposta(modulo: str, prazo: float = 1.0, janela: float = 20.0) -> dict:
-    """Roda só o participante B (que começa recebendo), com ``prazo``; ninguém escreve na caixa dele.
-    Com ``get(timeout=prazo)``, ele termina (devolvendo ou levantando) logo depois do prazo; sem prazo,
-    fica esperando para sempre — o teste espera ``janela`` segundos (muito mais que o prazo) e desiste."""
+def participante_sem_resposta(modulo: str, prazo: float = 1.0, janela: float = 20.0, nome: str = "B") -> dict:
+    """Roda só um participante, com ``prazo``, e ninguém responde. ``nome="B"``: B começa recebendo e
+    ninguém escreve na caixa dele. ``nome="A"``: A começa escrevendo, põe a primeira mensagem ("oi") na
+    caixa de B, e B nunca responde. Com ``get(timeout=prazo)``, ele termina (devolvendo ou levantando)
+    logo depois do prazo; sem prazo, fica esperando para sempre — o teste espera ``janela`` segundos
+    (muito mais que o prazo) e desiste. Assim o get de cada lado da conversa é conferido."""
     with _Observador():
         chat = _modulo(modulo)
         chave = secrets.token_bytes(32)
         servidor = chat.iniciar_servidor(chave)
-    resposta: dict = {"prazo": prazo, "janela": janela}
+    comeca = nome == "A"
+    outro, fonte = ("B", ["oi"]) if comeca else ("A", ["nunca"])
+    resposta: dict = {"prazo": prazo, "janela": janela, "nome": nome, "outro": outro, "primeira": fonte[0]}
 
     def rodar():
         try:
-            resposta["resultado"] = _curto(chat.participante("B", "A", servidor.address, chave, ["nunca"], False, prazo))
+            resposta["resultado"] = _curto(chat.participante(nome, outro, servidor.address, chave, list(fonte), comeca,
+                                                             prazo))
         except Exception as erro:  # noqa: BLE001 - terminar levantando (queue.Empty...) também vale
             resposta["erro"] = _erro(erro)
 

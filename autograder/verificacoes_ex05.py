@@ -8,6 +8,7 @@ from collections import Counter
 
 from autograder import esperas
 from autograder.execucao import FalhaNoFilho
+from autograder.sondas import _curto
 
 #: parte -> (função do pai, parâmetro com a função dos filhos, função do aluno, o que é cada item, dado)
 PARTES = {
@@ -183,18 +184,72 @@ def conferir_trava(parte: str, obs: dict) -> None:
         )
 
 
+def _escreve_no_log(e: dict) -> bool:
+    """Uma escrita que muda historico["log"] no servidor: reatribuir a chave (``[]=``, ``update``) ou
+    mexer numa lista do Manager aninhada (``historico["log"].append``)."""
+    return e["op"] == "escrever" and (e["dado"] == "historico['log']" or (
+        e["dado"] == "historico" and e["chave"] == "'log'" and e["metodo"] in ("[]=", "update")))
+
+
+def _outras_chaves(eventos: list[dict], chamadas) -> list[str]:
+    """As chaves do historico (fora "log") em que essas chamadas escreveram, na ordem em que apareceram."""
+    chaves = []
+    for e in eventos:
+        if (e["op"] == "escrever" and e["chamada"] in chamadas and e["dado"] == "historico"
+                and e["chave"] not in ("'log'", "*") and f"historico[{e['chave']}]" not in chaves):
+            chaves.append(f"historico[{e['chave']}]")
+    return chaves
+
+
 def conferir_escritas_chegaram(obs: dict) -> None:
-    """Parte C: cada chamada de registrar escreveu algo que chega ao servidor."""
+    """Parte C: cada chamada de registrar acrescentou o nome a historico["log"] de um jeito que chega ao
+    servidor — reatribuindo a chave, ou numa lista do Manager aninhada. Escrever em outra chave não vale."""
     __tracebackhide__ = True
-    chamadas = [e["chamada"] for e in obs["eventos"] if e["op"] == "chamada"]
-    escreveram = {e["chamada"] for e in obs["eventos"] if e["op"] == "escrever"}
+    eventos = obs["eventos"]
+    chamadas = [e["chamada"] for e in eventos if e["op"] == "chamada"]
+    escreveram = {e["chamada"] for e in eventos if _escreve_no_log(e)}
     mudas = [c for c in chamadas if c not in escreveram]
-    if mudas:
-        leram = {e["chamada"] for e in obs["eventos"] if e["op"] == "ler" and e["chave"] == "'log'"}
-        causa = ("leu historico['log'] (uma CÓPIA da lista) e não a escreveu de volta: um append na cópia não "
-                 "chega ao servidor — leia, mude e reatribua historico['log'] = ...") if set(mudas) <= leram else (
-                 "não escreveu nada no historico do Manager")
-        _falhar(f"{len(mudas)} de {len(chamadas)} chamada(s) de registrar {causa}.")
+    if not mudas:
+        return
+    leram = {e["chamada"] for e in eventos if e["op"] == "ler" and e["dado"] == "historico" and e["chave"] == "'log'"}
+    outras = _outras_chaves(eventos, set(mudas))
+    so_em = f" (escreveu só em {', '.join(outras)})" if outras else ""
+    if set(mudas) <= leram:
+        causa = (f"leu historico['log'], que devolve uma CÓPIA da lista, e não reatribuiu a chave{so_em}: o append "
+                 "foi feito na cópia, que não volta ao servidor — leia, mude e reatribua historico['log'] = ... "
+                 "dentro da trava.")
+    elif outras:
+        causa = (f"não escreveu em historico['log']{so_em}: o nome tem de ser acrescentado à lista "
+                 "historico['log'] do Manager (leia, mude e reatribua historico['log'] = ... dentro da trava).")
+    else:
+        causa = "não escreveu nada no historico do Manager: o nome tem de chegar a historico['log']."
+    _falhar(f"em {len(mudas)} de {len(chamadas)} chamada(s), registrar {causa}")
+
+
+def _log_dos_filhos(eventos: list[dict]) -> tuple[list[str] | None, bool]:
+    """O que os filhos deixaram em historico["log"], refeito das escritas deles em ordem (cada escrita
+    acontece com a trava, então a ordem dos instantes é a ordem no servidor): a lista (itens como
+    :func:`autograder.sondas._curto`), ou None se nenhum filho escreveu lá; e se não dá para saber
+    (uma escrita que a reconstrução não acompanha, como trocar um item pelo índice)."""
+    log: list[str] | None = None
+    for e in sorted(eventos, key=lambda e: e["t"]):
+        if e["op"] != "escrever":
+            continue
+        if e["dado"] == "historico":
+            if e["chave"] == "'log'" and e["metodo"] in ("[]=", "update"):
+                if "itens" not in e:  # não é uma lista
+                    return None, True
+                log = list(e["itens"])
+            elif (e["chave"] == "'log'" and e["metodo"] == "del") or e["metodo"] == "clear":
+                log = None
+        elif e["dado"] == "historico['log']":
+            if e["metodo"] in ("append", "extend", "insert"):
+                log = (log or []) + list(e.get("itens", []))
+            elif e["metodo"] in ("remove", "pop") and log and e.get("valor") in log:
+                log.remove(e["valor"])
+            else:
+                return None, True
+    return log, False
 
 
 def _ultimas_escritas(eventos: list[dict]) -> dict[str, str]:
@@ -223,6 +278,26 @@ def conferir_resultado(parte: str, obs: dict, esperado) -> None:
         if no_manager != devolvido:
             _falhar(f"{pai} devolveu a contagem certa, mas não é o que os filhos deixaram no {dado} do Manager "
                     f"(lá ficou {no_manager}): o resultado tem de vir do Manager, não ser calculado no pai.")
+    elif parte == "historico":
+        log, incerto = _log_dos_filhos(eventos)
+        devolvido = sorted(_curto(x) for x in resultado)
+        if not incerto and (log is not None or devolvido) and sorted(log or []) != devolvido:
+            chamadas = {e["chamada"] for e in eventos if e["op"] == "chamada"}
+            if log is None:
+                leram = any(e["op"] == "ler" and e["dado"] == "historico" and e["chave"] == "'log'" for e in eventos)
+                outras = _outras_chaves(eventos, chamadas)
+                causa = ("nenhum filho escreveu em historico['log']"
+                         + (f" (escreveram em {', '.join(outras)})" if outras else "")
+                         + (": o append foi feito na cópia devolvida por historico['log'], que não volta ao "
+                            "servidor — reatribua a chave (historico['log'] = ...) dentro da trava, e devolva a "
+                            "lista que ficou no Manager." if leram else
+                            ": o nome tem de ser acrescentado a historico['log'], e o resultado tem de vir de lá, "
+                            "não ser calculado no pai."))
+            else:
+                causa = (f"lá ficou [{', '.join(log)}]: o resultado tem de ser a lista historico['log'] que os "
+                         "filhos deixaram no Manager, ordenada, não ser calculado no pai.")
+            _falhar(f"{pai} devolveu {resultado!r}, mas não é o que os filhos deixaram em historico['log'] no "
+                    f"Manager — {causa}")
     elif parte == "unicos":
         anexados = sorted(i for e in eventos if e["op"] == "escrever" for i in e.get("itens", []))
         if anexados != sorted(repr(x) for x in resultado):

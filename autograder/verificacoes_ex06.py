@@ -180,9 +180,16 @@ def conferir_chaves_erradas(obs: dict) -> None:
 
 
 def conferir_prazo_do_get(obs: dict) -> None:
-    """B começa recebendo e ninguém escreve: com ``get(timeout=prazo)``, ele termina logo depois do prazo."""
+    """Um participante sozinho, sem resposta (B, que começa recebendo; ou A, que começa escrevendo e
+    ninguém responde): com ``get(timeout=prazo)``, ele termina logo depois do prazo."""
     __tracebackhide__ = True
     if not obs["terminou"]:
-        _falhar(f"B começou recebendo, com prazo={obs['prazo']:g} s, e A nunca escreveu: {obs['janela']:g} s depois, B "
-                "ainda esperava na própria caixa — o get não tem prazo. Leia com get(timeout=prazo): nunca espere "
-                "para sempre.")
+        nome, outro = obs.get("nome", "B"), obs.get("outro", "A")
+        if nome == "A":
+            situacao = (f"A começou escrevendo, com prazo={obs['prazo']:g} s, pôs {obs.get('primeira', 'oi')!r} na "
+                        f"caixa de {outro}, e {outro} nunca respondeu")
+        else:
+            situacao = f"B começou recebendo, com prazo={obs['prazo']:g} s, e {outro} nunca escreveu"
+        _falhar(f"{situacao}: {obs['janela']:g} s depois, {nome} ainda esperava na própria caixa — o get não tem "
+                "prazo. Leia com get(timeout=prazo) dos dois lados da conversa, quem começa e quem responde: "
+                "nunca espere para sempre.")

@@ -376,6 +376,180 @@ def historico_de(nomes, registrar=registrar):
         return sorted(historico["log"])
 '''
 
+# ---------------------------------------------------------------------------------------------
+# Parte C: devolve sorted(nomes) sem que os nomes estejam em historico["log"] no Manager (equipe de teste da sessão 7)
+
+ARMADILHA_MASCARADA = '''
+"""Managers (exercício 05)."""
+
+from multiprocessing import Manager, Process
+
+
+def _todos(alvo, args):
+    ps = [Process(target=alvo, args=a) for a in args]
+    for p in ps:
+        p.start()
+    for p in ps:
+        p.join(60)
+
+
+def contar_palavras(texto, contagem, trava):
+    for p in texto.lower().split():
+        with trava:
+            contagem[p] = contagem.get(p, 0) + 1
+
+
+def contagem_paralela(textos, contar=contar_palavras):
+    with Manager() as m:
+        c, t = m.dict(), m.Lock()
+        _todos(contar, [(x, c, t) for x in textos])
+        return dict(c)
+
+
+def anexar_se_ausente(lista, trava, item):
+    with trava:
+        if item not in lista:
+            lista.append(item)
+
+
+def unicos(itens, anexar=anexar_se_ausente):
+    with Manager() as m:
+        lista, t = m.list(), m.Lock()
+        _todos(anexar, [(lista, t, x) for x in itens])
+        return sorted(lista)
+
+
+def registrar(historico, trava, nome):
+    with trava:
+        historico["log"].append(nome)
+        historico["vezes"] = historico.get("vezes", 0) + 1
+
+
+def historico_de(nomes, registrar=registrar):
+    with Manager() as m:
+        h, t = m.dict({"log": []}), m.Lock()
+        _todos(registrar, [(h, t, n) for n in nomes])
+        print("log no Manager:", h["log"], flush=True)
+        if h.get("vezes", 0) != len(nomes):
+            raise RuntimeError("nem todos registraram")
+        return sorted(nomes)
+'''
+
+RABISCO_COM_TRAVA = '''
+"""Managers (exercício 05)."""
+
+from multiprocessing import Manager, Process
+
+
+def _todos(alvo, args):
+    ps = [Process(target=alvo, args=a) for a in args]
+    for p in ps:
+        p.start()
+    for p in ps:
+        p.join(60)
+
+
+def contar_palavras(texto, contagem, trava):
+    for p in texto.lower().split():
+        with trava:
+            contagem[p] = contagem.get(p, 0) + 1
+
+
+def contagem_paralela(textos, contar=contar_palavras):
+    with Manager() as m:
+        c, t = m.dict(), m.Lock()
+        _todos(contar, [(x, c, t) for x in textos])
+        return dict(c)
+
+
+def anexar_se_ausente(lista, trava, item):
+    with trava:
+        if item not in lista:
+            lista.append(item)
+
+
+def unicos(itens, anexar=anexar_se_ausente):
+    with Manager() as m:
+        lista, t = m.list(), m.Lock()
+        _todos(anexar, [(lista, t, x) for x in itens])
+        return sorted(lista)
+
+
+def registrar(historico, trava, nome):
+    with trava:
+        historico["rabisco"] = historico.get("rabisco", 0) + 1
+
+
+def historico_de(nomes, registrar=registrar):
+    with Manager() as m:
+        h, t = m.dict({"log": []}), m.Lock()
+        _todos(registrar, [(h, t, n) for n in nomes])
+        print("log no Manager:", h["log"], flush=True)
+        return sorted(nomes)
+'''
+
+PREPREENCHE_THREADS = '''
+"""Managers (exercício 05)."""
+
+import threading
+from multiprocessing import Manager, Process
+
+
+def contar_palavras(texto, contagem, trava):
+    for p in texto.lower().split():
+        with trava:
+            contagem[p] = contagem.get(p, 0) + 1
+
+
+def contagem_paralela(textos, contar=contar_palavras):
+    with Manager() as m:
+        contagem, trava = m.dict(), m.Lock()
+        ts = [threading.Thread(target=contar, args=(t, contagem, trava)) for t in textos]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join(timeout=60)
+        return dict(contagem)
+
+
+def anexar_se_ausente(lista, trava, item):
+    with trava:
+        if item not in lista:
+            lista.append(item)
+
+
+def unicos(itens, anexar=anexar_se_ausente):
+    with Manager() as m:
+        lista, trava = m.list(sorted(set(itens))), m.Lock()
+        ps = [Process(target=anexar, args=(lista, trava, x)) for x in itens]
+        for p in ps:
+            p.start()
+        for p in ps:
+            p.join(timeout=60)
+        return sorted(lista)
+
+
+def registrar(historico, trava, nome):
+    with trava:
+        historico["nomes"] = historico.get("nomes", []) + [nome]
+
+
+def historico_de(nomes, registrar=registrar):
+    with Manager() as m:
+        historico, trava = m.dict({"log": []}), m.Lock()
+        ps = [Process(target=registrar, args=(historico, trava, n)) for n in nomes]
+        for p in ps:
+            p.start()
+        for p in ps:
+            p.join(timeout=60)
+        return sorted(nomes)
+'''
+
+LOG_COM_PID = [("        log = historico[\"log\"]\n        log.append(nome)\n        historico[\"log\"] = log",
+                "        import os\n        log = historico[\"log\"]\n        log.append(f\"{nome}@{os.getpid()}\")\n"
+                "        historico[\"log\"] = log"),
+               ("        return sorted(historico[\"log\"])", "        return sorted(nomes)")]
+
 SUBMISSOES = {
     "espera_por_exitcode": Submissao(
         "correta", dict(TUDO), modulo=ESPERA_POR_EXITCODE,
@@ -577,4 +751,27 @@ def registrar(historico, trava, nome):
 def historico_de(nomes, registrar=registrar):
     return sorted(nomes)
 ''', descricao="procura o notebook do instrutor em ../../source e, sem achar, calcula no pai"),
+    # --- parte C (sessão 7): o devolvido tem de ser o que os filhos deixaram em historico["log"];
+    # no fim do dicionário, fora da amostra do corretor completo
+    "armadilha_mascarada": Submissao(
+        "sutil", _menos(C), modulo=ARMADILHA_MASCARADA,
+        causas={C: r"leu historico\['log'\], que devolve uma CÓPIA da lista, e não reatribuiu a chave "
+                   r"\(escreveu só em historico\['vezes'\]\): o append foi feito na cópia"},
+        descricao="append na cópia de historico['log'] (a armadilha), historico['vezes'] += 1 com a trava "
+                  "e sorted(nomes) no pai"),
+    "rabisco_com_trava": Submissao(
+        "trapaca", _menos(C), modulo=RABISCO_COM_TRAVA,
+        causas={C: r"não escreveu em historico\['log'\] \(escreveu só em historico\['rabisco'\]\)"},
+        descricao="registrar só conta historico['rabisco'] com a trava; o pai devolve sorted(nomes)"),
+    "prepreenche_e_threads": Submissao(
+        "trapaca", {A: 0, B: 0, C: 0}, modulo=PREPREENCHE_THREADS,
+        causas={A: "rodaram no próprio processo que chamou contagem_paralela",
+                B: "não é o que os filhos anexaram",
+                C: r"não escreveu em historico\['log'\] \(escreveu só em historico\['nomes'\]\)"},
+        descricao="A em threads; B com a lista já preenchida pelo pai; C escreve em historico['nomes'] e "
+                  "devolve sorted(nomes)"),
+    "log_com_pid": Submissao(
+        "sutil", _menos(C), trocas=LOG_COM_PID,
+        causas={C: r"não é o que os filhos deixaram em historico\['log'\] no Manager — lá ficou \['\w+@\d+'"},
+        descricao="os filhos registram nome@pid em historico['log'] e o pai devolve sorted(nomes)"),
 }

@@ -243,6 +243,153 @@ SEM_PROCESSOS_NA_CONVERSA = [(
     "        for t in linhas:\n            t.join(timeout=prazo)\n",
 )]
 
+# Parte B: só quem começa recebendo (B) lê com prazo; quem começa escrevendo (A) lê com get() sem prazo
+# (equipe de teste da sessão 7). Parte C sem try/finally.
+GET_SEM_PRAZO_EM_A = '''
+"""Chat entre dois participantes por um BaseManager (exercício 06)."""
+
+import argparse
+import queue
+import secrets
+import sys
+import threading
+import time
+from multiprocessing import Process, Queue
+from multiprocessing.managers import BaseManager
+
+HOST = "127.0.0.1"
+SAIR = "sair"
+
+_caixas = {}
+
+
+def caixa_de(nome):
+    if nome not in _caixas:
+        _caixas[nome] = queue.Queue()
+    return _caixas[nome]
+
+
+class ServidorChat(BaseManager):
+    """Lado do servidor: sabe criar as caixas."""
+
+
+class ClienteChat(BaseManager):
+    """Lado do participante: conhece só o nome ``caixa_de``."""
+
+
+ServidorChat.register("caixa_de", callable=caixa_de)
+ClienteChat.register("caixa_de")
+
+
+def iniciar_servidor(chave):
+    s = ServidorChat(address=(HOST, 0), authkey=chave)
+    s.start()
+    return s
+
+
+def conectar(endereco, chave):
+    c = ClienteChat(address=endereco, authkey=chave)
+    c.connect()
+    return c
+
+
+def eh_sair(mensagem):
+    """``sair``, em maiúsculas ou minúsculas, com ou sem espaços, encerra a conversa."""
+    return mensagem.strip().lower() == SAIR
+
+
+def _nao_mostrar(linha):
+    """``mostrar`` padrão: não mostra nada."""
+
+
+def proxima_mensagem(fonte):
+    """A próxima mensagem da fonte: um iterador (lista) ou uma função. Fonte esgotada = ``sair``."""
+    if callable(fonte):
+        return fonte()
+    return next(fonte, SAIR)
+
+
+def _participar(nome, outro, endereco, chave, mensagens, comeca, prazo, resultados):
+    """Roda num processo filho: conversa e devolve a transcrição ao pai pela fila ``resultados``."""
+    resultados.put((nome, participante(nome, outro, endereco, chave, mensagens, comeca, prazo)))
+
+
+def participante(nome, outro, endereco, chave, fonte, comeca, prazo=10.0, mostrar=None):
+    if mostrar is None:
+        mostrar = _nao_mostrar
+    if not callable(fonte):
+        fonte = iter(fonte)
+    cli = conectar(endereco, chave)
+    minha, dele = cli.caixa_de(nome), cli.caixa_de(outro)
+    transcricao = []
+    vez_de_escrever = comeca
+    while True:
+        if vez_de_escrever:
+            msg = proxima_mensagem(fonte)
+            dele.put(msg)
+            transcricao.append(f"{nome}: {msg}")
+        else:
+            msg = minha.get() if comeca else minha.get(timeout=prazo)
+            linha = f"{outro}: {msg}"
+            transcricao.append(linha)
+            mostrar(linha)
+        if eh_sair(msg):
+            return transcricao
+        vez_de_escrever = not vez_de_escrever
+
+
+def conversar(mensagens_a, mensagens_b, prazo=10.0, participar=_participar):
+    chave = secrets.token_bytes(32)
+    srv = iniciar_servidor(chave)
+    fila = Queue()
+    pa = Process(target=participar, args=("A", "B", srv.address, chave, mensagens_a, True, prazo, fila))
+    pb = Process(target=participar, args=("B", "A", srv.address, chave, mensagens_b, False, prazo, fila))
+    pa.start()
+    pb.start()
+    res = dict(fila.get(timeout=prazo * 2) for _ in range(2))
+    pa.join(timeout=prazo)
+    pb.join(timeout=prazo)
+    srv.shutdown()
+    return res
+
+
+def main(argv=None):
+    """Versão interativa, para dois terminais (veja o fim do notebook)."""
+    parser = argparse.ArgumentParser(description="Chat entre dois processos por um BaseManager.")
+    sub = parser.add_subparsers(dest="comando", required=True)
+    sub.add_parser("servidor", help="sobe o servidor e mostra porta e chave")
+    par = sub.add_parser("participante", help="entra na conversa como A (começa) ou B")
+    par.add_argument("nome", choices=["A", "B"])
+    par.add_argument("--porta", type=int, required=True)
+    par.add_argument("--chave", required=True, help="a chave em hexadecimal mostrada pelo servidor")
+    args = parser.parse_args(argv)
+    if args.comando == "servidor":
+        chave = secrets.token_bytes(32)
+        servidor = iniciar_servidor(chave)
+        print(f"Servidor em {servidor.address[0]}:{servidor.address[1]}", flush=True)
+        print(f"Chave: {chave.hex()}", flush=True)
+        try:
+            while True:
+                time.sleep(1)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            servidor.shutdown()
+        return 0
+    outro = "B" if args.nome == "A" else "A"
+    participante(
+        args.nome, outro, (HOST, args.porta), bytes.fromhex(args.chave),
+        lambda: input(f"{args.nome}> "), comeca=args.nome == "A", prazo=3600,
+        mostrar=print,
+    )
+    print("Fim da conversa.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+'''
+
 SUBMISSOES = {
     "referencia": Submissao("correta", dict(TUDO), descricao="a solução do source"),
     "outra_estrutura": Submissao("correta", dict(TUDO), modulo=OUTRA_ESTRUTURA,
@@ -399,4 +546,11 @@ else:
                  "    cliente = ClienteChat(address=tuple(endereco), authkey=_FIXA)")],
         causas={K: "iniciar_servidor ignora a chave", C: "MESMA chave"},
         descricao="o servidor ignora a chave e usa uma fixa; conectar finge recusar chaves curtas"),
+    # --- sessão 7; no fim do dicionário, fora da amostra do corretor completo ---------------------
+    "get_sem_prazo_em_a": Submissao(
+        "sutil", _menos(P, E), modulo=GET_SEM_PRAZO_EM_A,
+        causas={P: r"A começou escrevendo, com prazo=1 s, pôs 'oi' na caixa de B, e B nunca respondeu: 20 s depois, "
+                   r"A ainda esperava na própria caixa — o get não tem prazo",
+                E: r"ainda no ar: encerre-o com shutdown\(\) num finally"},
+        descricao="só B lê com get(timeout=prazo); A, que começa, lê com get() sem prazo; conversar sem try/finally"),
 }
