@@ -139,7 +139,8 @@ def test_nenhuma_linha_de_teste_oculto_em_nenhum_arquivo_de_feedback(turma):
             for saida in c.outputs if saida.output_type == "stream"
         )
         assert any(linha in impresso for linha in ocultas[nome]), "o _ih impresso tinha os testes ocultos"
-        assert fb.OMITIDA in _pagina(turma, "com_falhas", nome)
+        # A célula curiosa roda depois dos testes ocultos: a saída dela fica fora do feedback do aluno.
+        assert fb.SAIDA_DEPOIS_DO_OCULTO in _texto_visivel(_pagina(turma, "com_falhas", nome))
         # A visão do instrutor guarda tudo (e prova que este teste acharia as linhas se vazassem).
         instrutor = _texto_visivel(_pagina(turma, "com_falhas", nome, fb.PASTA_INSTRUTOR))
         assert all(linha in instrutor for linha in ocultas[nome])
@@ -157,14 +158,14 @@ def test_o_aluno_ve_o_que_falhou_e_por_que(turma):
                 erros = [s for s in celula.outputs if s.output_type == "error"]
                 stderr = "".join(s.text for s in celula.outputs if s.output_type == "stream" and s.name == "stderr")
                 falhas += bool(erros or stderr)
-                for saida in erros:
-                    assert saida.ename in visivel
-                    for linha in saida.evalue.splitlines():
+                registro = fb.mensagem_do_registro(celula)
+                if erros and registro is not None and not registro["ok"]:
+                    # A mensagem é a da nota de registro (processo limpo), não a que o notebook escreveu.
+                    for linha in registro["mensagem"].splitlines():
                         assert linha.strip() in visivel, f"{aluno}/{nome}: a mensagem de falha sumiu: {linha}"
                 if stderr and not erros:
-                    # O nbgrader conta stderr como falha: o aluno vê o porquê e o que foi escrito.
+                    # O nbgrader conta stderr como falha: o aluno vê o porquê (o que foi escrito, não).
                     assert "saída de erros (stderr)" in visivel
-                    assert stderr.strip().splitlines()[-1] in visivel
             if aluno == "correta":
                 assert falhas == 0 and "falhou ✘" not in visivel
             else:
@@ -209,7 +210,9 @@ def test_pagina_legivel_offline_sem_nada_de_fora(turma):
 def test_saidas_enormes_cortadas_com_aviso_e_inteiras_para_o_instrutor(turma):
     for nome in EXERCICIOS:
         aluno = _pagina(turma, "com_falhas", nome)
-        assert "saída cortada no feedback" in aluno and "x" * 30000 not in aluno
+        # A célula enorme roda depois dos testes ocultos: a saída não vai ao feedback do aluno (o corte
+        # das saídas de antes é conferido com o notebook feito à mão, abaixo).
+        assert "x" * 5000 not in aluno and fb.SAIDA_DEPOIS_DO_OCULTO in _texto_visivel(aluno)
         assert len(aluno.encode()) < 200_000
         assert "x" * 30000 in _pagina(turma, "com_falhas", nome, fb.PASTA_INSTRUTOR)
 
@@ -291,10 +294,15 @@ def _nb_de_mao() -> nbformat.NotebookNode:
     return nbformat.v4.new_notebook(cells=[markdown, aluno, teste])
 
 
+INFO = {"student": "ana", "assignment": "exx", "notebook": "exx", "score": 0.0, "max_score": 2.0, "late_penalty": 0}
+#: A mensagem da nota de registro (o processo limpo) para a célula de teste do notebook feito à mão.
+DO_REGISTRO = "FalhaNoFilho: esperava 1764, recebi 1763: o caso secreto\n    solucao_x.py, linha 3, em f: return x * x - 1"
+
+
 def test_pagina_feita_a_mao_esconde_o_teste_e_mostra_a_falha():
     nb = _nb_de_mao()
-    info = {"student": "ana", "assignment": "exx", "notebook": "exx", "score": 0.0, "max_score": 2.0, "late_penalty": 0}
-    pagina = fb.pagina(nb, info)
+    fb.anotar_registro(nb, {"x-a": {"ok": False, "mensagem": DO_REGISTRO}})
+    pagina = fb.pagina(nb, INFO)
     visivel = _texto_visivel(pagina)
     assert "1764, \"o caso secreto\")" not in visivel and "rodar_no_filho(sol.f, 42" not in visivel
     assert "verificar_igual(sol.f(2), 4)" not in visivel, "nem o código dos testes visíveis aparece"
@@ -302,10 +310,10 @@ def test_pagina_feita_a_mao_esconde_o_teste_e_mostra_a_falha():
     assert "FalhaNoFilho: esperava 1764, recebi 1763: o caso secreto" in visivel
     assert "solucao_x.py, linha 3, em f: return x * x - 1" in visivel
     assert "Parte A: f eleva ao quadrado." in visivel and "0 de 2 pontos" in visivel and "Total: 0 de 2 pontos" in visivel
-    assert fb.OMITIDA in visivel, "a linha oculta citada no aviso do stderr foi trocada"
+    assert "UserWarning: cuidado" not in visivel, "o que o notebook escreveu durante o teste não aparece"
     assert "saída cortada no feedback" in visivel and "y" * 9000 not in visivel
     _sem_nada_de_fora(pagina)
-    instrutor = _texto_visivel(fb.pagina(nb, info, instrutor=True))
+    instrutor = _texto_visivel(fb.pagina(nb, INFO, instrutor=True))
     assert "rodar_no_filho(sol.f, 42, prazo=5), 1764" in instrutor and "Cell In[2]" in instrutor and "y" * 9000 in instrutor
 
 
@@ -324,3 +332,199 @@ def test_nbgrader_config_registra_o_exportador_sem_importar_a_ferramenta_do_inst
     texto = (RAIZ / "nbgrader_config.py").read_text(encoding="utf-8")
     assert 'c.GenerateFeedback.exporter_class = "autograder.instrutor.feedback.ExportadorFeedback"' in texto
     assert "import autograder" not in texto, "a edição do aluno não tem autograder.instrutor"
+
+
+# ---------------------------------------------------------------------------------------------
+# Sem a nota de registro, nada que o notebook escreveu; um notebook que codifica os testes ocultos
+
+
+def test_sem_a_nota_de_registro_a_falha_nao_mostra_o_que_o_notebook_escreveu():
+    nb = _nb_de_mao()
+    nb.cells[2].metadata[fb.METADADOS] = {"registro": "forjado"}  # não é o formato: ignorado
+    visivel = _texto_visivel(fb.pagina(nb, INFO))
+    assert "falhou ✘" in visivel and fb.SEM_MENSAGEM in " ".join(visivel.split())
+    assert "esperava 1764" not in visivel and "UserWarning" not in visivel
+    # anotar_registro apaga a chave de todas as células antes de escrever (a submissão pode trazê-la).
+    nb.cells[1].metadata[fb.METADADOS] = {"registro": {"ok": False, "mensagem": "forjada"}}
+    fb.anotar_registro(nb, {"x-a": {"ok": True, "mensagem": None}})
+    assert fb.METADADOS not in nb.cells[1].metadata
+    assert fb.mensagem_do_registro(nb.cells[2]) == {"ok": True, "mensagem": None}
+    visivel = _texto_visivel(fb.pagina(nb, INFO))
+    assert "num processo novo, este teste passou; no notebook ele falhou" in " ".join(visivel.split())
+
+
+def _notebook_que_vaza():
+    """Como o ex04_vaza_ocultos da equipe de segurança (sessão 7): um hook ``pre_run_cell`` escreve o
+    código de cada célula codificado na saída do teste (stdout, stderr, a mensagem do erro, uma
+    imagem e um display de antes trocado por ``update_display``), e uma célula no fim imprime ``_ih``."""
+    import base64
+    import codecs
+
+    nb = _nb_de_mao()
+    teste = nb.cells[2]
+    fonte = teste.source
+    b64 = base64.b64encode(fonte.encode()).decode()
+    # Um display de uma célula do aluno ANTES dos testes, trocado depois pelo hook (nbclient atualiza
+    # no lugar a saída de outra célula com o mesmo display_id).
+    espia = nbformat.v4.new_code_cell("h = display('placar', display_id=True)")
+    espia.outputs = [nbformat.v4.new_output("display_data", data={"text/plain": "ROT:" + codecs.encode(fonte, "rot13")}),
+                     nbformat.v4.new_output("stream", name="stdout", text="hook registrado\n")]
+    teste.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text=f"DIAG64: {b64}\nINV: {fonte[::-1]}\n"),
+        nbformat.v4.new_output("stream", name="stderr", text=f"HEX: {fonte.encode().hex()}\n"),
+        nbformat.v4.new_output("display_data", data={"image/png": b64, "text/plain": "<Figure>"}),
+        nbformat.v4.new_output("error", ename="FalhaNoFilho", evalue=f"esperava 1764 DIAG64: {b64}", traceback=[]),
+    ]
+    depois = nbformat.v4.new_code_cell('import codecs\nprint(codecs.encode("\\n".join(_ih), "rot13"))')
+    depois.outputs = [nbformat.v4.new_output("stream", name="stdout", text=codecs.encode(fonte, "rot13") + "\n" + fonte.encode().hex())]
+    depois_rico = nbformat.v4.new_code_cell("In")
+    depois_rico.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": repr([fonte[::-1]])}, execution_count=5)]
+    nb.cells = [nb.cells[0], nb.cells[1], espia, teste, depois, depois_rico]
+    return nb
+
+
+def test_um_notebook_que_codifica_os_testes_ocultos_nao_os_leva_ao_feedback_do_aluno():
+    from vazamento_apoio import achadas
+
+    nb = _notebook_que_vaza()
+    fb.anotar_registro(nb, {"x-a": {"ok": False, "mensagem": DO_REGISTRO}})
+    ocultas = sorted(fb.segredos(nb))
+    assert ocultas
+    # A prova de que o teste acharia: a visão do instrutor (completa) tem as linhas em cada codificação.
+    instrutor = fb.pagina(nb, INFO, instrutor=True)
+    assert set(achadas(_texto_visivel(instrutor), ocultas)) >= {"texto puro", "base64", "rot13", "hex", "invertido"}
+    aluno = fb.pagina(nb, INFO)
+    assert achadas(aluno, ocultas) == {} and achadas(_texto_visivel(aluno), ocultas) == {}
+    visivel = " ".join(_texto_visivel(aluno).split())
+    # O aluno honesto continua vendo a falha (a mensagem da biblioteca, pela nota de registro), o que
+    # a célula do módulo escreveu e o texto impresso antes dos testes.
+    assert "FalhaNoFilho: esperava 1764, recebi 1763: o caso secreto" in visivel and "falhou ✘" in visivel
+    assert "hook registrado" in visivel and "saída cortada no feedback" in visivel
+    assert fb.SAIDA_RICA_OMITIDA in visivel and visivel.count(fb.SAIDA_DEPOIS_DO_OCULTO) == 2
+    assert "DIAG64" not in visivel and "HEX:" not in visivel and "ROT:" not in visivel
+
+
+# ---------------------------------------------------------------------------------------------
+# A limpeza do HTML: nada de script na página do aluno nem na do instrutor
+
+
+VETORES = {
+    "onerror": '<img src="x" onerror="document.title=\'XSS\'">',
+    "onload em svg": '<svg onload="document.title=\'XSS\'"><script>document.title="XSS"</script></svg>',
+    "javascript: em href": '<a href="javascript:document.title=\'XSS\'">clique</a>',
+    "javascript: com tab e entidade": '<a href="jav&#x09;ascript&colon;alert(1)">x</a><a href=" JaVaScRiPt:alert(1)">y</a>',
+    "vbscript:": '<a href="vbscript:msgbox(1)">v</a>',
+    "data: de html": '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">d</a><img src="data:image/svg+xml,<svg onload=alert(1)>">',
+    "iframe srcdoc": '<iframe srcdoc="<script>parent.document.title=\'XSS\'</script>"></iframe>',
+    "script": "<script>document.title='XSS'</script>",
+    "object e embed": '<object data="javascript:alert(1)"></object><embed src="javascript:alert(1)">',
+    "form": '<form action="javascript:alert(1)"><button formaction="javascript:alert(1)">b</button></form>',
+    "meta refresh e base": '<meta http-equiv="refresh" content="0;url=javascript:alert(1)"><base href="javascript:alert(1)//">',
+    "estilo com expression e url": '<p style="width: expression(alert(1)); background: url(javascript:alert(1))">p</p><style>@import "javascript:alert(1)";</style>',
+    "details ontoggle": '<details open ontoggle="alert(1)"><summary>s</summary></details>',
+    "math com style": "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>",
+    "comentário e tag quebrada": "<!--><img src=x onerror=alert(1)>--><img src=x onerror=alert(1)//",
+}
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+NORMAL = (
+    "## Minha resposta\n\nUma fórmula: $x^2 + \\frac{a}{b}$ e **negrito**, `código` e [um link](https://docs.python.org/3/) "
+    "e [o teste](#x-a).\n\n| n | tempo |\n|:--|--:|\n| 1 | 2,5 s |\n\n```python\nprint('oi')\n```\n\n"
+    f'<img src="data:image/png;base64,{PNG}" alt="gráfico">\n'
+)
+
+
+def _tem_script(pagina: str) -> list[str]:
+    leitor = _Tags()
+    leitor.feed(pagina)
+    problemas = []
+    for tag, atributos in leitor.tags:
+        if tag in ("script", "iframe", "object", "embed", "form", "base", "svg", "math", "frame", "button"):
+            problemas.append(f"<{tag}>")
+        if tag == "meta" and "http-equiv" in atributos and atributos["http-equiv"].lower() != "content-security-policy":
+            problemas.append(f"<meta http-equiv={atributos['http-equiv']}>")
+        for nome, valor in atributos.items():
+            compacto = re.sub(r"[\s\x00-\x1f]+", "", valor).lower()
+            if nome.startswith("on"):
+                problemas.append(f"<{tag} {nome}>")
+            if nome in ("href", "src", "action", "formaction", "data", "srcdoc") and (
+                compacto.startswith(("javascript:", "vbscript:")) or (compacto.startswith("data:") and not compacto.startswith("data:image/png;base64,"))
+                or nome == "srcdoc"
+            ):
+                problemas.append(f"<{tag} {nome}={valor[:40]!r}>")
+            if nome == "style" and re.search(r"expression|url\(|javascript", compacto):
+                problemas.append(f"<{tag} style={valor!r}>")
+    return problemas
+
+
+def _com_markdown(texto: str):
+    nb = _nb_de_mao()
+    nb.cells.append(nbformat.v4.new_markdown_cell(texto))
+    grafico = nbformat.v4.new_code_cell("plt.plot([1, 2])")
+    grafico.outputs = [nbformat.v4.new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"})]
+    nb.cells.insert(2, grafico)
+    return nb
+
+
+@pytest.mark.parametrize("vetor", list(VETORES))
+def test_nenhum_vetor_de_script_sobrevive_no_feedback(vetor):
+    nb = _com_markdown(f"Minha resposta.\n\n{VETORES[vetor]}\n\ndepois do vetor")
+    for instrutor in (False, True):
+        pagina = fb.pagina(nb, INFO, instrutor=instrutor)
+        assert _tem_script(pagina) == [], (vetor, instrutor)
+        assert "depois do vetor" in pagina, "a limpeza tira o vetor, não o resto do markdown"
+
+
+def test_o_conteudo_normal_continua_e_a_politica_proibe_scripts():
+    nb = _com_markdown(NORMAL)
+    for instrutor in (False, True):
+        pagina = fb.pagina(nb, INFO, instrutor=instrutor)
+        assert f'<meta http-equiv="Content-Security-Policy" content="{fb.POLITICA}">' in pagina
+        assert "script-src 'none'" in fb.POLITICA and "default-src 'none'" in fb.POLITICA
+        visivel = _texto_visivel(pagina)
+        assert "$x^2 + \\frac{a}{b}$" in visivel and "2,5 s" in visivel and "print('oi')" in visivel
+        assert "<table>" in pagina and '<td style="text-align:right">2,5 s</td>' in pagina and "<strong>negrito</strong>" in pagina
+        assert '<a href="https://docs.python.org/3/"' in pagina and '<a href="#x-a"' in pagina
+        assert f'<img src="data:image/png;base64,{PNG}" alt="gráfico">' in pagina
+        _sem_nada_de_fora(pagina)
+    # O gráfico da saída de uma célula: inteiro na visão do instrutor.
+    instrutor = fb.pagina(nb, INFO, instrutor=True)
+    assert f'<img class="figura" alt="figura da saída" src="data:image/png;base64,{PNG}">' in instrutor
+
+
+def _chromium(pagina: str, pasta: Path) -> str:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("sem Chromium nesta máquina")
+    from navegador_apoio import OPCOES_CHROMIUM
+
+    pasta.mkdir(parents=True, exist_ok=True)
+    arquivo = pasta / "pagina.html"
+    arquivo.write_text(pagina, encoding="utf-8")
+    import subprocess
+
+    proc = subprocess.run(
+        [chromium, "--headless", *OPCOES_CHROMIUM, f"--user-data-dir={pasta / 'perfil'}", "--virtual-time-budget=3000",
+         "--dump-dom", arquivo.as_uri()],
+        capture_output=True, text=True, timeout=120, start_new_session=True,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout
+
+
+def test_no_chromium_nenhum_script_roda_nem_o_que_escapasse_da_limpeza(tmp_path):
+    marca = "document.documentElement.setAttribute('data-xss', document.body.innerText.length)"
+    vetores = (f'<img src="x" onerror="{marca}"><a href="javascript:{marca}">c</a>'
+               f'<svg><animate onbegin="{marca}" attributeName="x" dur="1s"/></svg>'
+               f'<details open ontoggle="{marca}"><summary>s</summary></details>')
+    nb = _com_markdown(f"Minha resposta.\n\n{vetores}")
+    # Sem a limpeza e sem a política, o Chromium roda o vetor (prova de que o teste enxerga o script).
+    cru = fb.pagina(nb, INFO, instrutor=True).replace(f'<meta http-equiv="Content-Security-Policy" content="{fb.POLITICA}">', "")
+    cru = cru.replace("</main>", f"{vetores}</main>")
+    assert "data-xss" in _chromium(cru, tmp_path / "cru").split("<head", 1)[0]
+    for instrutor in (False, True):
+        pagina = fb.pagina(nb, INFO, instrutor=instrutor)
+        dom = _chromium(pagina, tmp_path / f"limpa-{instrutor}")
+        assert "data-xss" not in dom.split("<head", 1)[0] and "Feedback" in dom
+        # A política sozinha: o mesmo vetor injetado depois da limpeza não roda.
+        dom = _chromium(pagina.replace("</main>", f"{vetores}</main>"), tmp_path / f"politica-{instrutor}")
+        assert "data-xss" not in dom.split("<head", 1)[0] and "onerror" in dom

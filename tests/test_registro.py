@@ -68,15 +68,20 @@ def test_vale_o_menor_por_celula_e_a_discordancia_vai_para_o_olhar_humano(tmp_pa
 
     def rodar_falso(pasta, nome, codigo, celulas, prazo, isolar, limites):
         rodadas.append([c["id"] for c in celulas])
-        return {"modo": registro.CONFIAVEL, "celulas": {
+        feitas = {
             A: {"pontos": 2.0, "erro": None},
             B: {"pontos": 0.0, "erro": "FalhaNoFilho: esperava [(5, 5)], recebi [(5, 6)]"},
-        }}
+            C: {"pontos": 0.0, "erro": "NotImplementedError: Exercício ainda não resolvido"},
+        }
+        return {"modo": registro.CONFIAVEL, "celulas": {c["id"]: feitas[c["id"]] for c in celulas}}
 
     monkeypatch.setattr(registro, "rodar_celulas", rodar_falso)
     r = _resultado({A: 2.0, B: 2.0, C: 0.0})
     registro.aplicar(tmp_path, EX, _fonte(), montar_submissao(EX), 60, True, Limites(), r)
-    assert rodadas == [[A, B]], "a célula que já vale zero no notebook não roda de novo"
+    # A que já vale zero no notebook roda depois, só pela mensagem do feedback: a nota não muda.
+    assert rodadas == [[A, B], [C]]
+    assert r["mensagens"] == {EX: {A: {"ok": True, "mensagem": None}, B: {"ok": False, "mensagem": "FalhaNoFilho: esperava [(5, 5)], recebi [(5, 6)]"},
+                                   C: {"ok": False, "mensagem": "NotImplementedError: Exercício ainda não resolvido"}}}
     assert {k: d["auto_score"] for k, d in r["celulas"].items()} == {f"{EX}/{A}": 2.0, f"{EX}/{B}": 0.0, f"{EX}/{C}": 0.0}
     assert r["nota"] == 2.0
     assert r["registro"] == {A: 2.0, B: 0.0, C: 0.0}
@@ -91,6 +96,7 @@ def test_sem_modulo_a_nota_de_registro_e_zero(tmp_path):
     registro.aplicar(tmp_path, EX, _fonte(), nb, 60, True, Limites(), r)
     assert r["nota"] == 0
     assert any(a.startswith("nota de registro zero: a célula da solução não começa") for a in r["avisos"])
+    assert all(not m["ok"] and "não começa com %%writefile" in m["mensagem"] for m in r["mensagens"][EX].values())
     assert any(registro.MOTIVO_NOTEBOOK_A_MAIS in a for a in r["avisos"])
 
 

@@ -21,6 +21,7 @@ import warnings
 from pathlib import Path
 
 from autograder.instrutor import registro, suspeitas
+from autograder.instrutor.feedback import anotar_registro
 from autograder.instrutor.modelo import Modelo, config_do_modelo, montar, preparar_modelo  # noqa: F401 - API
 from autograder.instrutor.sandbox import Limites, VigiaDosLimites, matar, processos_com
 from autograder.instrutor.status import (
@@ -170,6 +171,10 @@ def _corrigir_em(
             resultado["corrigidos"][nome_nb] = json.dumps(corrigido, ensure_ascii=False).encode()
         if fontes[nb] is not None:
             registro.aplicar(tmp / "registro" / nb, exercicio, fontes[nb], submissoes[nb], prazo, isolar, limites, resultado, notebook=nb)
+        # O feedback do aluno mostra a mensagem de falha da nota de registro (processo limpo), e não a
+        # que o notebook escreveu: ela vai nos metadados das células de teste do notebook corrigido.
+        anotar_registro(corrigido, (resultado.get("mensagens") or {}).get(nb))
+        resultado["corrigidos"][nome_nb] = json.dumps(corrigido, ensure_ascii=False).encode()
         for aviso in suspeitas.procurar(fonte, submissoes[nb], corrigido, resultado):
             if aviso not in resultado["avisos"]:
                 resultado["avisos"].append(aviso)

@@ -11,10 +11,15 @@ que chamam esse comando — escreve, para cada notebook corrigido:
 - ``feedback/<aluno>/<exercicio>/<notebook>.html``: o que o aluno recebe (``nbgrader release_feedback``).
   O total de pontos no topo; para cada célula de teste, a docstring de uma linha (o que o teste
   confere), os pontos obtidos de possíveis, passou ou falhou e, na falha, a mensagem da verificação
-  (com as linhas do código do aluno que ela cita). Nunca o código de uma célula de teste — nem dos
-  testes visíveis, nem dos ocultos. As células do aluno e suas saídas continuam, com saídas enormes
-  cortadas com aviso, e toda linha de um teste que apareça numa saída (``print(_ih)``, um aviso do
-  Python que cita a linha) é trocada por um aviso. Página em português, sem nada carregado de fora.
+  (com as linhas do código do aluno que ela cita), tirada da nota de registro — o teste rodado de novo
+  num processo limpo —, e não do que o notebook escreveu. Nunca o código de uma célula de teste — nem
+  dos testes visíveis, nem dos ocultos —, nada do que o notebook escreveu durante um teste, nenhuma
+  saída de uma célula que rodou depois da primeira célula com testes ocultos (o kernel guarda o código
+  deles e pode escrevê-lo codificado) e nenhum resultado exibido (``update_display`` troca um de
+  antes). Das células do aluno antes dos testes ocultos ficam o texto impresso e os erros, com saídas
+  enormes cortadas com aviso, e toda linha de um teste que apareça ali é trocada por um aviso. Página
+  em português, sem nada carregado de fora e sem script (limpeza por lista do que é permitido e uma
+  Content-Security-Policy).
 - ``feedback_instrutor/<aluno>/<exercicio>/<notebook>.html``: a visão do instrutor, com tudo —
   o código completo dos testes (ocultos inclusive), os rastros completos e as saídas sem corte.
   Fica fora de ``feedback/``, que é a pasta que o nbgrader libera aos alunos.
@@ -33,6 +38,7 @@ import os
 import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 from nbconvert.exporters import Exporter
@@ -48,20 +54,34 @@ LIMITE_MENSAGEM = 20000
 LIMITE_IMAGEM = 750_000
 #: O que aparece no lugar de uma linha de teste encontrada numa saída.
 OMITIDA = "[linha de um teste omitida do feedback]"
+#: A chave, nos metadados das células de teste do notebook corrigido, do resultado da nota de registro.
+METADADOS = "autograder"
+#: No lugar das saídas de uma célula que rodou depois de um teste oculto (feedback do aluno).
+SAIDA_DEPOIS_DO_OCULTO = (
+    "[As saídas desta célula não aparecem no feedback: ela rodou depois de uma célula com testes ocultos, "
+    "e o que roda depois deles pode carregar o código desses testes. Rode a célula no seu notebook para "
+    "ver o que ela mostra.]"
+)
+#: No lugar de uma saída rica (resultado, imagem) no feedback do aluno.
+SAIDA_RICA_OMITIDA = (
+    "[Resultado exibido omitido do feedback: uma célula que roda depois pode trocar o que já foi exibido "
+    "(update_display), inclusive depois dos testes ocultos. O texto impresso (print) continua aqui.]"
+)
+#: Sem a nota de registro, a falha de um teste não tem uma mensagem que se possa mostrar.
+SEM_MENSAGEM = (
+    "A mensagem desta falha não aparece no feedback: ela foi produzida dentro do seu notebook, que roda "
+    "junto com os testes ocultos, e poderia carregar o código deles. Rode as células de teste no seu "
+    "notebook para ler a mensagem."
+)
 
 MARCADOR_OCULTO = re.compile(r"^\s*### (BEGIN|END) HIDDEN TESTS\s*$")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-# Na página nada é carregado de fora: tags que carregam ou executam algo viram texto, e atributos
-# que buscariam um endereço externo são desligados (vale para o markdown do aluno e do enunciado).
-_TAGS_PERIGOSAS = re.compile(
-    r"<\s*/?\s*(script|iframe|object|embed|link|style|base|meta|form|frame|frameset|applet|svg|math|video|audio|source)\b[^>]*>",
-    re.IGNORECASE,
-)
-_ATRIBUTOS_EXTERNOS = re.compile(
-    r"""\s(src|srcset|poster|background|data|action|formaction|xlink:href)\s*=\s*(["']?)\s*(?=https?:|//|ftp:)""",
-    re.IGNORECASE,
-)
-_CSS_EXTERNO = re.compile(r"url\s*\(|@import", re.IGNORECASE)
+#: A segunda camada, caso algo passe pela limpeza: a página não roda nenhum script (ela não usa
+#: nenhum: sem MathJax, as fórmulas ficam como o texto do markdown), não carrega nada de fora (só
+#: imagens data: e o estilo da própria página), não envia formulários e não muda a base dos endereços.
+POLITICA = ("default-src 'none'; script-src 'none'; object-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+            "base-uri 'none'; form-action 'none'")
+_BASE64 = re.compile(r"[A-Za-z0-9+/=]*")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -111,20 +131,68 @@ def docstring(fonte: str) -> str:
     return ""
 
 
+def segredos_da_celula(celula) -> set[str]:
+    """As linhas de uma célula que o aluno não pode ver: as das regiões ocultas de uma célula de teste
+    (ou, se ela não tem os marcadores, todas as suas linhas menos a docstring)."""
+    if not eh_teste(celula):
+        return set()
+    fonte = _texto(celula.get("source"))
+    if any(MARCADOR_OCULTO.match(linha) for linha in fonte.splitlines()):
+        return set(linhas_ocultas(fonte))
+    doc = docstring(fonte)
+    return {x.strip() for x in fonte.splitlines() if _relevante(x) and (not doc or doc not in x)}
+
+
 def segredos(nb) -> set[str]:
-    """As linhas de teste que o aluno não pode ver: as das regiões ocultas (ou, se o notebook não
-    tem os marcadores, todas as linhas das células de teste menos a docstring)."""
+    """As linhas de teste que o aluno não pode ver, em todas as células de teste."""
     achados: set[str] = set()
     for celula in nb.get("cells", []):
-        if not eh_teste(celula):
-            continue
-        fonte = _texto(celula.get("source"))
-        if any(MARCADOR_OCULTO.match(linha) for linha in fonte.splitlines()):
-            achados.update(linhas_ocultas(fonte))
-        else:
-            doc = docstring(fonte)
-            achados.update(x.strip() for x in fonte.splitlines() if _relevante(x) and (not doc or doc not in x))
+        achados.update(segredos_da_celula(celula))
     return achados
+
+
+def primeira_com_segredo(nb) -> int:
+    """O índice da primeira célula de teste com linhas secretas (ou o número de células, se não há).
+
+    O nbgrader roda as células na ordem do notebook: tudo o que o kernel fez a partir dela pode ter
+    lido o código dos testes ocultos (o hook ``pre_run_cell`` recebe o texto da célula, e ``_ih``,
+    ``In``, ``_i``, o ``history_manager`` guardam o de todas as células já rodadas)."""
+    celulas = nb.get("cells", [])
+    return next((i for i, c in enumerate(celulas) if segredos_da_celula(c)), len(celulas))
+
+
+def mensagem_do_registro(celula) -> dict | None:
+    """O resultado da nota de registro para esta célula de teste, se o corretor o anotou nos
+    metadados do notebook corrigido: ``{"ok": bool, "mensagem": texto ou None}``.
+
+    A nota de registro roda o código da célula num processo novo, que não roda nada do notebook; o
+    código do aluno só roda nos executores, no sandbox, e nunca vê o código dos testes. A mensagem é
+    a da biblioteca de testes (ou a exceção do módulo do aluno), e não o que o notebook escreveu. Os
+    metadados de uma submissão são texto que o aluno escreveu antes de qualquer teste rodar: nem
+    forjados eles trazem um teste oculto (e o corretor os apaga e escreve de novo)."""
+    dados = ((celula.get("metadata") or {}).get(METADADOS) or {}).get("registro")
+    if not isinstance(dados, dict) or not isinstance(dados.get("ok"), bool):
+        return None
+    mensagem = dados.get("mensagem")
+    return {"ok": dados["ok"], "mensagem": mensagem if isinstance(mensagem, str) else None}
+
+
+def anotar_registro(nb: dict, mensagens: dict[str, dict] | None) -> None:
+    """Escreve nos metadados das células de teste do notebook corrigido o resultado da nota de
+    registro (``mensagens``: ``{grade_id: {"ok": ..., "mensagem": ...}}``), que o feedback do aluno
+    mostra no lugar do que o notebook escreveu. Antes, apaga a chave de todas as células (o aluno
+    pode tê-la posto na submissão)."""
+    for celula in nb.get("cells", []):
+        meta = celula.get("metadata")
+        if isinstance(meta, dict):
+            meta.pop(METADADOS, None)
+        if not mensagens or not eh_teste(celula):
+            continue
+        dados = mensagens.get(_meta(celula).get("grade_id"))
+        if isinstance(dados, dict):
+            celula.setdefault("metadata", {})[METADADOS] = {"registro": {
+                "ok": bool(dados.get("ok")), "mensagem": dados.get("mensagem") if not dados.get("ok") else None,
+            }}
 
 
 def redigir(texto: str, segredos_: set[str]) -> str:
@@ -186,13 +254,6 @@ def _estilo_codigo() -> str:
     return HtmlFormatter(cssclass="codigo").get_style_defs(".codigo")
 
 
-def sanear_html(trecho: str) -> str:
-    """HTML de markdown sem nada que carregue algo de fora ou rode código na página."""
-    trecho = _TAGS_PERIGOSAS.sub(lambda m: html.escape(m.group(0)), trecho)
-    trecho = _ATRIBUTOS_EXTERNOS.sub(lambda m: f" data-bloqueado-{m.group(1).lower().replace(':', '-')}={m.group(2)}", trecho)
-    return _CSS_EXTERNO.sub(lambda m: html.escape(m.group(0).replace("(", "-bloqueado(")), trecho)
-
-
 def _markdown(fonte: str) -> str:
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
@@ -251,7 +312,9 @@ def _saidas_html(itens, *, segredos_: set[str], instrutor: bool, limite: int | N
             partes.append(_pre(conteudo if instrutor else redigir(_limitar(conteudo, limite), segredos_)))
         elif tipo == "imagem":
             mime, dados = conteudo
-            if not instrutor and len(dados) > LIMITE_IMAGEM:
+            if not _BASE64.fullmatch(dados):
+                partes.append(_pre("[imagem inválida omitida do feedback]", "aviso"))
+            elif not instrutor and len(dados) > LIMITE_IMAGEM:
                 partes.append(_pre(f"[imagem de {len(dados) * 3 // 4 // 1024} kB omitida do feedback]", "aviso"))
             else:
                 partes.append(f'<img class="figura" alt="figura da saída" src="data:{mime};base64,{html.escape(dados)}">')
@@ -264,6 +327,151 @@ def _saidas_html(itens, *, segredos_: set[str], instrutor: bool, limite: int | N
                 texto = _mensagem_de_erro(conteudo) + "\n" + _rastro(conteudo)
                 partes.append(_pre(redigir(_limitar(texto, limite), segredos_), "saida erro"))
     return "".join(partes)
+
+
+# ---------------------------------------------------------------------------------------------
+# A limpeza do HTML do markdown (do aluno e do enunciado): uma lista do que é permitido
+#
+# O HTML do markdown é lido pelo ``html.parser`` da biblioteca padrão e escrito de novo, do zero: só
+# as tags de ``TAGS_PERMITIDAS``, só os atributos de ``ATRIBUTOS_PERMITIDOS`` (nenhum ``on*``, nenhum
+# ``style`` além de alinhamento de texto), com os valores escapados e entre aspas; todo texto é
+# escapado; comentários, declarações e instruções de processamento somem. ``script``, ``style``,
+# ``iframe``, ``template``... somem com o que têm dentro; ``svg``, ``math``, ``object``, ``form``... somem. Um endereço só fica num link
+# (http, https, mailto, âncora ou relativo) e, numa imagem, só como ``data:image/png|jpeg|gif|webp``
+# em base64 (o que o nbgrader e o Jupyter geram): nada de javascript:, vbscript:, data: de outro tipo,
+# nem nada carregado de fora. Como a saída é escrita pelo próprio saneador, o que o navegador lê dela
+# é o que o saneador escreveu — uma leitura diferente do HTML de entrada só muda o texto que sobra.
+
+TAGS_PERMITIDAS = frozenset(
+    "a abbr b blockquote br caption cite code col colgroup dd del details div dl dt em figcaption figure "
+    "h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s samp small span strong sub summary sup "
+    "table tbody td tfoot th thead tr u ul var".split()
+)
+#: Elementos sem fechamento.
+_VAZIAS = frozenset({"br", "col", "hr", "img"})
+#: Tags que somem com todo o conteúdo: o que o navegador lê como código, estilo ou texto cru. As outras
+#: fora da lista (``svg``, ``math``, ``object``, ``embed``, ``form``...) somem sozinhas, e o que está
+#: dentro delas passa pela mesma lista (a página nunca abre um ``svg``: o conteúdo é HTML comum).
+TAGS_DESCARTADAS = frozenset(
+    "script style iframe noscript noembed noframes template textarea title xmp plaintext".split()
+)
+ATRIBUTOS_PERMITIDOS = {
+    "*": frozenset({"title"}),
+    "a": frozenset({"href"}),
+    "img": frozenset({"src", "alt", "width", "height"}),
+    "td": frozenset({"colspan", "rowspan", "align", "style"}),
+    "th": frozenset({"colspan", "rowspan", "align", "style"}),
+    "col": frozenset({"span"}),
+    "colgroup": frozenset({"span"}),
+    "ol": frozenset({"start"}),
+}
+_ESQUEMA = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+_ESQUEMAS_DE_LINK = frozenset({"http", "https", "mailto"})
+_IMAGEM_DATA = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[a-z0-9+/=]+$")
+_ALINHAMENTO = re.compile(r"^\s*text-align\s*:\s*(left|right|center|justify)\s*;?\s*$", re.IGNORECASE)
+_NUMERO = re.compile(r"^\s*\d{1,4}\s*$")
+# O navegador ignora espaços, tabs, quebras e caracteres de controle dentro de um endereço
+# ("java\tscript:" é javascript:): o esquema é lido sem eles.
+_INVISIVEIS = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028\u2029\ufeff]+")
+
+
+def _endereco_permitido(tag: str, valor: str) -> bool:
+    compacto = _INVISIVEIS.sub("", valor).lower()
+    if tag == "img":
+        return bool(_IMAGEM_DATA.match(compacto))
+    esquema = _ESQUEMA.match(compacto)
+    if esquema:
+        return esquema.group(1) in _ESQUEMAS_DE_LINK
+    # Sem esquema: âncora ou endereço relativo. Um ":" antes da primeira "/" seria lido como esquema
+    # por algum navegador (com entidades ou caracteres estranhos no meio): fora.
+    return ":" not in compacto.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+
+
+def _atributo_permitido(tag: str, nome: str, valor: str) -> bool:
+    if nome not in ATRIBUTOS_PERMITIDOS["*"] and nome not in ATRIBUTOS_PERMITIDOS.get(tag, ()):
+        return False
+    if nome in ("href", "src"):
+        return _endereco_permitido(tag, valor)
+    if nome == "style":
+        return bool(_ALINHAMENTO.match(valor))
+    if nome in ("colspan", "rowspan", "span", "start", "width", "height"):
+        return bool(_NUMERO.match(valor))
+    if nome == "align":
+        return valor.strip().lower() in ("left", "right", "center", "justify")
+    return True
+
+
+class _Saneador(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.partes: list[str] = []
+        self.abertas: list[str] = []
+        self.descartando: list[str] = []
+
+    def _abrir(self, tag: str, atributos, fechada: bool) -> None:
+        tag = tag.lower()
+        if self.descartando:
+            if tag in TAGS_DESCARTADAS and not fechada and tag not in _VAZIAS:
+                self.descartando.append(tag)
+            return
+        if tag in TAGS_DESCARTADAS:
+            if not fechada:
+                self.descartando.append(tag)
+            return
+        if tag not in TAGS_PERMITIDAS:
+            return  # a tag some, o texto dentro dela fica (escapado)
+        texto = [tag]
+        vistos = set()
+        for nome, valor in atributos:
+            nome = nome.lower()
+            valor = valor or ""
+            if nome in vistos or not _atributo_permitido(tag, nome, valor):
+                continue
+            vistos.add(nome)
+            texto.append(f'{nome}="{html.escape(valor.strip() if nome in ("href", "src") else valor, quote=True)}"')
+        if tag == "a" and "href" in vistos:
+            texto.append('rel="noopener noreferrer nofollow"')
+        self.partes.append(f"<{' '.join(texto)}>")
+        if tag not in _VAZIAS and not fechada:
+            self.abertas.append(tag)
+        elif tag not in _VAZIAS:
+            self.partes.append(f"</{tag}>")
+
+    def handle_starttag(self, tag, attrs):
+        self._abrir(tag, attrs, fechada=False)
+
+    def handle_startendtag(self, tag, attrs):
+        self._abrir(tag, attrs, fechada=True)
+
+    def handle_endtag(self, tag):
+        tag = tag.lower()
+        if self.descartando:
+            if tag == self.descartando[-1]:
+                self.descartando.pop()
+            return
+        if tag in self.abertas:
+            while self.abertas:
+                aberta = self.abertas.pop()
+                self.partes.append(f"</{aberta}>")
+                if aberta == tag:
+                    break
+
+    def handle_data(self, data):
+        if not self.descartando:
+            self.partes.append(html.escape(data, quote=False))
+
+    def resultado(self) -> str:
+        self.close()
+        return "".join(self.partes) + "".join(f"</{tag}>" for tag in reversed(self.abertas))
+
+
+def sanear_html(trecho: str) -> str:
+    """HTML de markdown só com as tags e os atributos permitidos: nada que rode código na página
+    (``<script>``, atributos ``on*``, ``javascript:``, ``<svg>``, ``<iframe srcdoc>``...) nem que
+    carregue algo de fora."""
+    saneador = _Saneador()
+    saneador.feed(trecho)
+    return saneador.resultado()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -344,27 +552,48 @@ def _celula_teste(celula, indice: int, *, segredos_: set[str], instrutor: bool, 
     if instrutor:
         partes.append('<p class="rotulo">Código do teste (com os testes ocultos):</p>' + _codigo(fonte))
         partes.append(_saidas_html(itens, segredos_=segredos_, instrutor=True, limite=None))
-    else:
-        erros = [c for t, c in itens if t == "erro"]
-        for erro in erros:
-            mensagem = redigir(_limitar(_mensagem_de_erro(erro), LIMITE_MENSAGEM), segredos_)
+    elif status != "passou":
+        # Nada do que o notebook escreveu durante o teste: a partir da primeira célula com testes
+        # ocultos, o kernel pode carregar o código deles em qualquer codificação. A mensagem é a da
+        # nota de registro (um processo limpo, que não roda o notebook).
+        registro = mensagem_do_registro(celula)
+        erro_no_notebook = any(t == "erro" for t, _ in itens)
+        if registro is not None and not registro["ok"]:
+            mensagem = registro["mensagem"] or "o teste falhou sem mensagem"
+            mensagem = redigir(_limitar(ANSI.sub("", mensagem), LIMITE_MENSAGEM), segredos_)
             partes.append('<p class="rotulo">O que deu errado:</p>' + _pre(mensagem, "saida falha"))
-        if not erros and any(t == "fluxo:stderr" for t, _ in itens):
+        elif registro is not None and status == "falhou":
             partes.append(
-                '<p class="rotulo">O teste não levantou erro, mas algo foi escrito na saída de erros (stderr), '
-                "e o nbgrader conta isso como falha. Veja abaixo o que foi escrito.</p>"
+                '<p class="rotulo">Com o seu módulo sozinho, num processo novo, este teste passou; no notebook '
+                "ele falhou. Veja o que mais o notebook faz antes deste teste (células a mais, variáveis "
+                "trocadas) e rode as células de novo, em ordem, num kernel reiniciado.</p>"
             )
-        for tipo, conteudo in itens:
-            if tipo == "erro":
-                continue
-            rotulo = {"fluxo:stdout": "Saída durante o teste:", "fluxo:stderr": "Saída de erros (stderr) durante o teste:"}
-            partes.append(_saidas_html([(tipo, conteudo)], segredos_=segredos_, instrutor=False, limite=limite,
-                                       rotulo_fluxo=rotulo.get(tipo, "")))
+        elif erro_no_notebook:
+            partes.append(f'<p class="rotulo">{html.escape(SEM_MENSAGEM)}</p>')
+        if not erro_no_notebook and any(t == "fluxo:stderr" for t, _ in itens):
+            partes.append(
+                '<p class="rotulo">O teste não levantou erro no notebook, mas algo foi escrito na saída de erros '
+                "(stderr), e o nbgrader conta isso como falha. O que foi escrito não aparece no feedback: "
+                "rode o teste no seu notebook para ver.</p>"
+            )
     partes.append("</section>")
     return "".join(partes)
 
 
-def _celula_comum(celula, *, segredos_: set[str], instrutor: bool, limite: int | None) -> str:
+def _saidas_do_aluno(itens, *, depois_do_oculto: bool) -> list:
+    """As saídas de uma célula comum que o aluno vê no feedback: nada depois de um teste oculto, e
+    antes dele só o texto impresso e os erros (uma saída rica pode ser trocada depois)."""
+    if not itens:
+        return []
+    if depois_do_oculto:
+        return [("aviso", SAIDA_DEPOIS_DO_OCULTO)]
+    ficam = [(t, c) for t, c in itens if t.startswith("fluxo:") or t == "erro"]
+    if len(ficam) < len(itens):
+        ficam.append(("aviso", SAIDA_RICA_OMITIDA))
+    return ficam
+
+
+def _celula_comum(celula, *, segredos_: set[str], instrutor: bool, limite: int | None, depois_do_oculto: bool = True) -> str:
     meta = _meta(celula)
     tipo = celula.get("cell_type")
     fonte = _texto(celula.get("source"))
@@ -377,7 +606,10 @@ def _celula_comum(celula, *, segredos_: set[str], instrutor: bool, limite: int |
     if tipo == "markdown":
         corpo = f'<div class="texto-enunciado">{_markdown(fonte)}</div>'
     elif tipo == "code":
-        corpo = _codigo(fonte) + _saidas_html(_itens(celula.get("outputs")), segredos_=segredos_, instrutor=instrutor, limite=limite)
+        itens = _itens(celula.get("outputs"))
+        if not instrutor:
+            itens = _saidas_do_aluno(itens, depois_do_oculto=depois_do_oculto)
+        corpo = _codigo(fonte) + _saidas_html(itens, segredos_=segredos_, instrutor=instrutor, limite=limite)
     else:
         corpo = _pre(fonte, "markdown-cru")
     comentario = ""
@@ -396,6 +628,7 @@ def pagina(nb, info: dict | None = None, *, instrutor: bool = False, limite: int
     info = info or {}
     celulas = nb.get("cells", [])
     segredos_ = segredos(nb)
+    primeira = primeira_com_segredo(nb)
     limite = None if instrutor else limite
     notebook = info.get("notebook") or "notebook"
     graduadas = [c for c in celulas if _meta(c).get("grade") or _meta(c).get("task")]
@@ -446,8 +679,10 @@ def pagina(nb, info: dict | None = None, *, instrutor: bool = False, limite: int
     if not instrutor:
         cabeca.append(
             '<p class="explicacao">Cada teste mostra o que ele confere, os pontos e, quando falha, a mensagem da '
-            "verificação. O código dos testes não aparece aqui: leia a mensagem, corrija o seu módulo, rode de "
-            "novo a célula <code>%%writefile</code> e as células de teste no seu notebook.</p>"
+            "verificação, obtida rodando o teste de novo com o seu módulo num processo separado. O código dos "
+            "testes não aparece aqui, nem o que o notebook imprimiu durante os testes ou depois do primeiro "
+            "teste com partes ocultas: leia a mensagem, corrija o seu módulo, rode de novo a célula "
+            "<code>%%writefile</code> e as células de teste no seu notebook.</p>"
         )
     corpo = []
     for i, celula in enumerate(celulas):
@@ -456,10 +691,12 @@ def pagina(nb, info: dict | None = None, *, instrutor: bool = False, limite: int
         else:
             meta = _meta(celula)
             ancora = f' id="{html.escape(meta["grade_id"])}"' if meta.get("grade") and meta.get("grade_id") else ""
-            corpo.append(f"<div{ancora}>{_celula_comum(celula, segredos_=segredos_, instrutor=instrutor, limite=limite)}</div>")
+            comum = _celula_comum(celula, segredos_=segredos_, instrutor=instrutor, limite=limite, depois_do_oculto=i > primeira)
+            corpo.append(f"<div{ancora}>{comum}</div>")
     return (
         '<!DOCTYPE html>\n<html lang="pt-BR">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{POLITICA}">\n'
         f"<title>{html.escape(titulo)}</title>\n<style>{ESTILO}\n{_estilo_codigo()}</style>\n</head>\n<body>\n"
         f"<header>{''.join(cabeca)}</header>\n<main>\n" + "\n".join(corpo) + "\n</main>\n</body>\n</html>\n"
     )

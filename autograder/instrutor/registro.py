@@ -185,7 +185,7 @@ def rodar_celulas(
                 erro = f"a nota de registro foi interrompida: o código tentou {motivo}"
             elif estourou and erro is None:
                 erro = f"o prazo da nota de registro ({prazo:g} s) acabou"
-            resultado["celulas"][celula["id"]] = {"pontos": 0.0, "erro": str(erro or "sem resposta")[:500]}
+            resultado["celulas"][celula["id"]] = {"pontos": 0.0, "erro": str(erro or "sem resposta")[:2000]}
     return resultado
 
 
@@ -229,7 +229,11 @@ def aplicar(
     """Calcula a nota de registro do ``notebook`` (por padrão, o de nome igual ao da tarefa) e põe em
     ``resultado["celulas"]`` o menor dos dois, célula a célula; recalcula a nota total.
 
-    Só as células em que o notebook deu pontos rodam de novo (as outras já valem zero pelo mínimo).
+    As células em que o notebook deu pontos rodam primeiro, com todo o prazo: elas dão a nota. As
+    outras (já valem zero pelo mínimo) rodam depois, com o prazo que sobrar, só pela mensagem de falha
+    que o feedback do aluno mostra (:data:`resultado["mensagens"]`, ``{notebook: {id: {"ok", "mensagem"}}}``):
+    a do processo limpo, e não a que o notebook escreveu. Só há mensagens de um processo confiável
+    (:data:`CONFIAVEL`); sem elas, o feedback não mostra mensagem.
     Num notebook que não foi escrito para a nota de registro (:func:`aplicavel`), ela é dispensada.
     """
     notebook = notebook or exercicio
@@ -243,20 +247,34 @@ def aplicar(
     if not resultado.get("maximo"):
         resultado["maximo"] = sum(c["pontos"] for c in celulas)
     pendentes = [c for c in celulas if (notas_nb.get(c["id"]) or 0) > 0]
+    so_mensagem = [c for c in celulas if c not in pendentes and notas_nb.get(c["id"]) is not None]
     registro = {c["id"]: {"pontos": 0.0, "erro": None} for c in celulas}
+    mensagens = resultado.setdefault("mensagens", {}).setdefault(notebook, {})
+    mensagens.clear()
     modulo = modulo_da_submissao(fonte, submissao)
     if isinstance(modulo, str):
         resultado["avisos"].append(f"nota de registro zero: {modulo}")
-        for c in pendentes:
+        for c in celulas:
             registro[c["id"]]["erro"] = modulo
-    elif pendentes:
+            mensagens[c["id"]] = {"ok": False, "mensagem": modulo}
+    else:
         nome, codigo = modulo
-        feito = rodar_celulas(pasta, nome, codigo, pendentes, prazo, isolar, limites)
-        registro.update(feito["celulas"])
-        if feito.get("tentou"):
-            resultado["avisos"].append(f"tentou {feito['tentou']}: o sandbox da nota de registro foi encerrado")
-        if feito["modo"] != CONFIAVEL and "registro no sandbox" not in resultado.get("modo", ""):
-            resultado["modo"] = f"{resultado.get('modo', '')}, registro no sandbox".lstrip(", ")
+        inicio = time.monotonic()
+        for grupo, da_nota in ((pendentes, True), (so_mensagem, False)):
+            resta = prazo - (time.monotonic() - inicio)
+            if not grupo or (not da_nota and resta < 5):
+                continue
+            feito = rodar_celulas(pasta, nome, codigo, grupo, prazo if da_nota else resta, isolar, limites)
+            if da_nota:
+                registro.update(feito["celulas"])
+            if feito.get("tentou"):
+                resultado["avisos"].append(f"tentou {feito['tentou']}: o sandbox da nota de registro foi encerrado")
+            if feito["modo"] == CONFIAVEL:
+                for c in grupo:
+                    dados = feito["celulas"].get(c["id"]) or {"erro": "sem resposta"}
+                    mensagens[c["id"]] = {"ok": dados["erro"] is None, "mensagem": dados["erro"]}
+            elif "registro no sandbox" not in resultado.get("modo", ""):
+                resultado["modo"] = f"{resultado.get('modo', '')}, registro no sandbox".lstrip(", ")
     resultado.setdefault("registro", {}).update({cid: dados["pontos"] for cid, dados in registro.items()})
     discordantes = []
     for c in celulas:
