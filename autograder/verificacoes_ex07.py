@@ -73,6 +73,18 @@ def conferir_parada(respostas, mensagens, parar, execucao=None) -> None:
     if not sets:
         _falhar("o pai não levantou o evento parar (parar.set()): é ele que manda o eco terminar")
     nunca, vivos, _ = esperas.sem_esperar(parar.processos)
+    sinal = min(e["t"] for e in sets)
+    viu_parar = [e for e in parar.eventos if e["op"] in ("is_set", "acordou") and not e["no_executor"]
+                 and e["t"] >= sinal and e.get("resposta") is True]
+    if vivos and viu_parar:
+        prazos = sorted({e.get("timeout") for e in esperas.joins(parar.processos) if e["filho"] in vivos} - {None})
+        _falhar(
+            f"conversar_e_parar deu join(timeout={prazos[-1] if prazos else '...'}) no processo filho "
+            f"{esperas.pids(vivos)}, mas o prazo acabou com ele ainda rodando. O eco viu o parar (is_set() deu "
+            "True) e ia terminar, mas ainda não tinha terminado: o prazo do join é curto demais para o "
+            "intervalo em que o eco olha o evento (o poll/wait dele) — dê ao join um prazo folgado, bem maior "
+            "que esse intervalo"
+        )
     if vivos:
         _falhar(
             f"conversar_e_parar deu join(timeout=...) no processo filho {esperas.pids(vivos)}, mas o prazo acabou "

@@ -41,6 +41,14 @@ def _resultado(execucao, tarefa=None):
                 "marcou as tarefas pendentes com BrokenProcessPool. Essas tarefas também vão para falhas "
                 "(com o texto da exceção), e os resultados que já chegaram ficam em resultados"
             )
+    if tarefa is not None and resposta is None and not execucao.estourou and execucao.codigo_saida == 1 and tarefa.params["morrem"]:
+        morre = tarefa.params["morrem"][0]
+        _falhar(
+            f"{execucao.nome}: o processo que o chamou morreu de repente (código de saída 1) — a tarefa x={morre!r} "
+            "encerra com os._exit(1) o processo que a roda, e ela rodou no próprio processo que chamou "
+            f"{execucao.nome}, e não num processo trabalhador: as tarefas têm de ir para um pool de PROCESSOS "
+            "(ProcessPoolExecutor ou multiprocessing.Pool), e não de threads (multiprocessing.dummy, ThreadPoolExecutor)"
+        )
     return interpretar(execucao, PRAZO)
 
 

@@ -538,3 +538,50 @@ SUBMISSOES["trapaca_resposta_forjada"] = Submissao(
     "trapaca", {g: 0 for g in CHEIA}, modulo=forja.modulo("ex09"), causas={g: forja.CAUSA for g in CHEIA},
     descricao="sobe a pilha até o canal da resposta do executor e escreve ali processos e eventos inventados",
 )
+
+
+# Equipe de alunos da sessão 7: multiprocessing.dummy (threads com a API do Pool) em tudo. Na parte C, a
+# tarefa do teste que encerra o trabalhador (os._exit) derruba o próprio processo: a mensagem diz isso.
+SUBMISSOES["pool_de_threads_dummy"] = Submissao(
+    "trapaca", {A: 0, B: 0, C: 0, D: 0}, modulo='''
+"""Pools: as_completed, exceções e chunksize (exercício 09)."""
+
+from multiprocessing.dummy import Pool
+
+PRAZO = 30.0
+
+
+def _par(tarefa_x):
+    tarefa, x = tarefa_x
+    return x, tarefa(x)
+
+
+def em_ordem_de_chegada(tarefa, argumentos, processos, ao_chegar):
+    saida = []
+    with Pool(processos) as p:
+        for x, r in p.imap_unordered(_par, [(tarefa, x) for x in argumentos]):
+            ao_chegar(x, r)
+            saida.append((x, r))
+    return saida
+
+
+def processar_todos(tarefa, argumentos, processos):
+    resultados, falhas = {}, {}
+    with Pool(processos) as p:
+        rs = {x: p.apply_async(tarefa, (x,)) for x in argumentos}
+        for x, ar in rs.items():
+            try:
+                resultados[x] = ar.get(timeout=PRAZO)
+            except Exception as e:  # noqa: BLE001
+                falhas[x] = f"{type(e).__name__}: {e}"
+    return resultados, falhas
+
+
+def em_lotes(tarefa, argumentos, processos, lote):
+    with Pool(processos) as p:
+        return list(p.imap(tarefa, argumentos, chunksize=lote))
+''',
+    causas={A: r"rodou no próprio processo", B: r"rodou no próprio processo",
+            C: r"morreu de repente \(código de saída 1\).*pool de PROCESSOS", D: r"rodou no próprio processo"},
+    descricao="multiprocessing.dummy.Pool: threads, nenhum processo trabalhador",
+)
