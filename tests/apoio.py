@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -13,6 +15,7 @@ from pathlib import Path
 import nbformat
 import psutil
 from nbclient import NotebookClient
+from traitlets.config import Config
 
 RAIZ = Path(__file__).resolve().parents[1]
 NOTEBOOKS = RAIZ / "notebooks"
@@ -47,6 +50,35 @@ def ambiente_kernel(metodo: str | None = None, **extra: str) -> dict[str, str]:
     return env
 
 
+@contextlib.contextmanager
+def soquetes_de_kernel() -> Iterator[str]:
+    """O prefixo dos soquetes de um kernel por arquivo (transporte ``ipc``), numa pasta própria e curta
+    (soquetes Unix aceitam ~100 bytes), apagada no fim.
+
+    Kernels por TCP numa suíte paralela morrem às vezes antes de responder ("Kernel died before
+    replying to kernel_info"): o jupyter_client escolhe portas livres, fecha-as e só então o kernel as
+    ocupa; nesse meio tempo outro processo da máquina (outro kernel, a conexão de um Manager) pode
+    pegar a mesma porta. Por arquivo, não há porta a disputar — é o que o corretor já faz."""
+    pasta = tempfile.mkdtemp(prefix="k")
+    try:
+        yield os.path.join(pasta, "k")
+    finally:
+        shutil.rmtree(pasta, ignore_errors=True)
+
+
+def config_ipc(prefixo: str) -> Config:
+    """A configuração do jupyter_client para um kernel por arquivo com os soquetes em ``prefixo``."""
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = prefixo
+    return config
+
+
+def opcoes_ipc(prefixo: str) -> list[str]:
+    """O mesmo que :func:`config_ipc`, como opções de linha de comando (``nbgrader autograde``...)."""
+    return ["--KernelManager.transport=ipc", f"--KernelManager.ip={prefixo}"]
+
+
 def executar_notebook(
     caminho: Path | str,
     metodo: str | None = None,
@@ -65,14 +97,16 @@ def executar_notebook(
     nb = nbformat.read(caminho, as_version=4)
     if metodo:
         nb.cells.insert(0, celula_metodo(metodo))
-    cliente = NotebookClient(
-        nb,
-        timeout=prazo_celula,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(pasta or caminho.parent)}},
-        shutdown_kernel="immediate",
-    )
-    cliente.execute(env=env if env is not None else ambiente_kernel(metodo))
+    with soquetes_de_kernel() as prefixo:
+        cliente = NotebookClient(
+            nb,
+            timeout=prazo_celula,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(pasta or caminho.parent)}},
+            shutdown_kernel="immediate",
+            config=config_ipc(prefixo),
+        )
+        cliente.execute(env=env if env is not None else ambiente_kernel(metodo))
     return nb
 
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from apoio import RAIZ
+from apoio import RAIZ, opcoes_ipc, soquetes_de_kernel
 
 from autograder.instrutor import sinteticas
 from autograder.instrutor.sinteticas import celulas_por_id, sem_marcadores  # noqa: F401 - usados pelos testes
@@ -87,10 +87,11 @@ def autograde(curso: Path, nome: str, submissoes: dict[str, dict], timeout: floa
         pasta.mkdir(parents=True, exist_ok=True)
         (pasta / f"{nome}.ipynb").write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
         (pasta / "timestamp.txt").write_text("2026-11-23 12:00:00.000000 UTC")
-    proc = subprocess.run(
-        [sys.executable, "-m", "nbgrader", "autograde", nome, "--force", "--create"],
-        cwd=curso, capture_output=True, text=True, timeout=timeout, env=ambiente(),
-    )
+    with soquetes_de_kernel() as prefixo:  # o nbgrader puro, com os kernels por arquivo (veja soquetes_de_kernel)
+        proc = subprocess.run(
+            [sys.executable, "-m", "nbgrader", "autograde", nome, "--force", "--create", *opcoes_ipc(prefixo)],
+            cwd=curso, capture_output=True, text=True, timeout=timeout, env=ambiente(),
+        )
     notas: dict[str, float | None] = {}
     with Gradebook(f"sqlite:///{curso / 'gradebook.db'}") as gb:
         for aluno in submissoes:

@@ -243,3 +243,38 @@ def test_fixture_automatico_falha_vitimas_que_deixam_orfaos(tmp_path):
     assert "3 passed, 2 errors" in texto, texto
     if notas.exists():  # do multiprocessing, não da vigilância: não reprova, mas fica no relatório
         warnings.warn(f"vítimas: {notas.read_text(encoding='utf-8')}", stacklevel=1)
+
+
+def test_notebooks_dos_testes_rodam_com_kernel_por_arquivo(tmp_path):
+    """Os kernels que a suíte inicia falam por soquetes de arquivo, sem porta TCP a disputar: com TCP,
+    um kernel morria às vezes antes de responder (a porta escolhida era pega por outro processo)."""
+    import nbformat
+    from apoio import executar_notebook
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "import json\nfrom ipykernel import get_connection_info\n"
+        "info = get_connection_info(unpack=True)\nprint(info['transport'], info['ip'])"))
+    caminho = tmp_path / "kernel.ipynb"
+    nbformat.write(nb, caminho)
+    saida = executar_notebook(caminho).cells[0].outputs[0]["text"].split()
+    assert saida[0] == "ipc", f"o kernel usou {saida[0]}"
+    assert os.path.isabs(saida[1]) and not os.path.exists(os.path.dirname(saida[1])), "a pasta dos soquetes ficou"
+
+
+def test_livro_e_construido_numa_rede_propria():
+    """O jupyter-book não deixa trocar o transporte dos kernels; ele roda num namespace de rede só dele."""
+    from livro_apoio import rede_propria
+
+    prefixo = rede_propria()
+    assert prefixo, "o bubblewrap deveria criar a rede própria do livro nesta máquina"
+    de_dentro = subprocess.run([*prefixo, "readlink", "/proc/self/ns/net"], capture_output=True, text=True, timeout=60)
+    assert de_dentro.returncode == 0, de_dentro.stderr
+    assert de_dentro.stdout.strip() != os.readlink("/proc/self/ns/net")
+    # o loopback funciona lá dentro (as aulas usam Managers em 127.0.0.1)
+    eco = subprocess.run(
+        [*prefixo, sys.executable, "-c",
+         "import socket; s = socket.create_server(('127.0.0.1', 0)); c = socket.create_connection(s.getsockname()); "
+         "a, _ = s.accept(); c.sendall(b'ok'); print(a.recv(2).decode())"],
+        capture_output=True, text=True, timeout=60)
+    assert eco.stdout.strip() == "ok", eco.stderr

@@ -165,7 +165,7 @@ def _entregas_meu_curso(curso: Path) -> dict[str, str | bytes]:
 
 
 NBGRADER_PURO = """
-import json, os, sys
+import atexit, json, os, shutil, sys, tempfile
 from nbgrader.apps import NbGraderAPI
 from nbgrader.apps.baseapp import NbGrader
 from nbgrader.coursedir import CourseDirectory
@@ -176,6 +176,11 @@ for pasta, tarefas in pedidos:
     os.chdir(pasta)
     app = NbGrader()
     app.load_config_file()  # como qualquer comando do nbgrader: as pastas do Jupyter e a pasta atual
+    # Kernels por arquivo (ipc), não por portas TCP (veja soquetes_de_kernel em tests/apoio.py).
+    app.config.KernelManager.transport = "ipc"
+    soquetes = tempfile.mkdtemp(prefix="k")
+    atexit.register(shutil.rmtree, soquetes, True)
+    app.config.KernelManager.ip = os.path.join(soquetes, "k")
     api = NbGraderAPI(coursedir=CourseDirectory(config=app.config), config=app.config)
     for tarefa in tarefas:
         if etapa == "gerar":

@@ -224,8 +224,18 @@ if solucao != "-":
     for c in nb.cells:
         if c.metadata.get("nbgrader", {}).get("solution"):
             c.source = open(solucao, encoding="utf-8").read()
-NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
-               resources={"metadata": {"path": caminho.rsplit("/", 1)[0]}}).execute()
+# Kernel por arquivo (ipc), não por portas TCP: veja soquetes_de_kernel em tests/apoio.py.
+import shutil, tempfile
+from traitlets.config import Config
+soquetes = tempfile.mkdtemp(prefix="k")
+config = Config()
+config.KernelManager.transport = "ipc"
+config.KernelManager.ip = soquetes + "/k"
+try:
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True, config=config,
+                   resources={"metadata": {"path": caminho.rsplit("/", 1)[0]}}).execute()
+finally:
+    shutil.rmtree(soquetes, ignore_errors=True)
 testes = []
 for c in nb.cells:
     meta = c.metadata.get("nbgrader", {})

@@ -4,6 +4,7 @@ limites, e a recusa clara quando não há como isolar."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -414,3 +415,35 @@ def test_a_vigia_soma_o_disco_gravavel_e_a_memoria_do_sandbox_e_corta(tmp_path: 
     esperado = {"disco": "encher o disco (", "memoria": "usar memória além do limite ("}[caso]
     assert vigia.motivo.startswith(esperado), vigia.motivo
     assert not processos_com(caixa.token)
+
+
+def test_descendentes_pelo_proc_sao_os_mesmos_do_psutil():
+    """A vigia dos limites acha os processos do sandbox pelos arquivos ``children`` do /proc (barato);
+    eles têm de ser os mesmos que o psutil acha varrendo a máquina: netos, bisnetos e os filhos de
+    outras threads."""
+    from autograder.instrutor.sandbox import descendentes
+
+    arvore = (
+        "import subprocess, sys, threading, time\n"
+        "neto = [sys.executable, '-c', 'import subprocess, sys, time; "
+        "subprocess.Popen([sys.executable, \"-c\", \"import time; time.sleep(60)\"]); time.sleep(60)']\n"
+        "subprocess.Popen(neto)\n"
+        "threading.Thread(target=lambda: subprocess.Popen(['sleep', '60'])).start()\n"
+        "print('pronto', flush=True); time.sleep(60)\n"
+    )
+    raiz = subprocess.Popen([sys.executable, "-c", arvore], stdout=subprocess.PIPE, text=True)
+    try:
+        assert raiz.stdout.readline().strip() == "pronto"
+        processo = psutil.Process(raiz.pid)
+        fim = time.monotonic() + 30
+        while len(processo.children(recursive=True)) < 3 and time.monotonic() < fim:
+            time.sleep(0.1)
+        esperados = {p.pid for p in processo.children(recursive=True)}
+        assert len(esperados) == 3
+        assert {p.pid for p in descendentes(processo)} == esperados
+    finally:
+        for proc in [psutil.Process(raiz.pid), *psutil.Process(raiz.pid).children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):
+                proc.kill()
+        raiz.wait(timeout=10)
+        psutil.wait_procs(psutil.Process().children(recursive=True), timeout=5)

@@ -192,7 +192,12 @@ class Sandbox:
         return matar(self.processos())
 
 
-def tamanho_das_pastas(pastas, maximo_de_entradas: int = 20_000) -> tuple[int, int]:
+#: Entradas (arquivos e pastas) que as pastas graváveis de um sandbox podem ter: milhões de arquivos
+#: pequenos também enchem o disco, e contá-los todos a cada segundo custaria caro.
+MAXIMO_DE_ENTRADAS = 20_000
+
+
+def tamanho_das_pastas(pastas, maximo_de_entradas: int = MAXIMO_DE_ENTRADAS) -> tuple[int, int]:
     """(bytes dos arquivos, entradas) dentro de ``pastas``, sem seguir links; para de contar depois de
     ``maximo_de_entradas`` (milhões de arquivos pequenos também enchem o disco)."""
     total = entradas = 0
@@ -209,13 +214,40 @@ def tamanho_das_pastas(pastas, maximo_de_entradas: int = 20_000) -> tuple[int, i
     return total, entradas
 
 
+def descendentes(raiz: psutil.Process) -> list[psutil.Process]:
+    """Os descendentes de ``raiz``, pelos ``/proc/PID/task/TID/children`` (sem varrer a máquina
+    inteira, como ``psutil.Process.children`` faz); sem esses arquivos, pelo psutil."""
+    if not os.path.exists(f"/proc/{raiz.pid}/task/{raiz.pid}/children"):
+        return raiz.children(recursive=True)
+    achados, pendentes, vistos = [], [raiz.pid], {raiz.pid}
+    while pendentes:
+        pid = pendentes.pop()
+        try:
+            tarefas = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for tarefa in tarefas:
+            try:
+                with open(f"/proc/{pid}/task/{tarefa}/children", encoding="ascii") as arquivo:
+                    filhos = [int(x) for x in arquivo.read().split()]
+            except (OSError, ValueError):
+                continue
+            for filho in filhos:
+                if filho not in vistos:
+                    vistos.add(filho)
+                    pendentes.append(filho)
+                    with contextlib.suppress(psutil.Error):
+                        achados.append(psutil.Process(filho))
+    return achados
+
+
 def memoria_dos_processos(raizes: list[psutil.Process]) -> int:
     """A memória somada (PSS; RSS sem as páginas de arquivo quando o PSS não pode ser lido) de
     ``raizes`` e de todos os descendentes delas."""
     vistos, total = set(), 0
     for raiz in raizes:
         with contextlib.suppress(psutil.Error):
-            for proc in [raiz, *raiz.children(recursive=True)]:
+            for proc in [raiz, *descendentes(raiz)]:
                 if proc.pid in vistos:
                     continue
                 vistos.add(proc.pid)
@@ -236,19 +268,33 @@ class VigiaDosLimites:
     def __init__(self, token: str, pastas, limites: Limites, cortar, intervalo: float = 1.0):
         self.token, self.pastas, self.limites, self.cortar, self.intervalo = token, list(pastas), limites, cortar, intervalo
         self.motivo: str | None = None
+        self._raizes: list[psutil.Process] = []
+        self._voltas = 0
         self._parar = threading.Event()
         self._thread = threading.Thread(target=self._vigiar, name="vigia-dos-limites", daemon=True)
 
     def conferir(self) -> str | None:
         disco, entradas = tamanho_das_pastas(self.pastas)
-        if disco > self.limites.disco_gravavel or entradas > 20_000:
+        if disco > self.limites.disco_gravavel or entradas > MAXIMO_DE_ENTRADAS:
             return (f"encher o disco ({disco / 2**20:.0f} MiB em {entradas} entradas nas pastas graváveis fora do "
                     f"tmpfs; o limite é {self.limites.disco_gravavel / 2**20:.0f} MiB)")
-        memoria = memoria_dos_processos(processos_com(self.token))
+        memoria = memoria_dos_processos(self._raizes_do_sandbox())
         if memoria > self.limites.memoria_total:
             return (f"usar memória além do limite ({memoria / 2**30:.1f} GiB somados nos processos do sandbox; "
                     f"o limite é {self.limites.memoria_total / 2**30:.1f} GiB)")
         return None
+
+    def _raizes_do_sandbox(self) -> list[psutil.Process]:
+        """Os ``bwrap`` do sandbox (tudo o que roda nele descende deles). Procurá-los na máquina inteira
+        custa ~20 ms com algumas centenas de processos; a vigia guarda os achados e só procura de novo
+        quando nenhum deles vive mais (o kernel foi reiniciado) ou a cada 10 voltas (um sandbox novo
+        com o mesmo token)."""
+        vivas = [raiz for raiz in self._raizes if raiz.is_running()]
+        self._voltas += 1
+        if not vivas or self._voltas % 10 == 0:
+            vivas = processos_com(self.token)
+        self._raizes = vivas
+        return vivas
 
     def _vigiar(self) -> None:
         while not self._parar.wait(self.intervalo):
