@@ -161,12 +161,19 @@ def dois(nome: str, condicao, itens, inicio, quantidade, lado: str) -> dict:
         else:
             buf.colocar(777 + k)
 
+    dormiam = {e["pid"] for e in _eventos(condicao) if e["op"] == "esperando" and e["t"] < t0}
     contraria(0)
     with contextlib.suppress(queue.Empty):
         respostas.append(saida.get(timeout=15))
-    # O segundo volta a esperar (ou já terminou, se colocou sem conferir de novo).
-    sondas.esperar_ate(lambda: condicao.esperando_agora() >= 1 or not saida.empty()
-                 or not all(f.is_alive() for f in filhos), ESPERA_PELO_FILHO)
+    # Cada filho que esperava anota "acordou" já com a trava de volta e decide antes de soltá-la (espera
+    # de novo, ou segue sem conferir). Só depois disso a segunda vaga (o segundo item) abre: antes, o
+    # roteiro olhava esperando_agora(), que o filho acordado só desconta DEPOIS de pegar a trava — um
+    # filho lento em pegá-la (máquina carregada, forkserver) ainda contava como esperando, a segunda vaga
+    # abria e ele seguia com razão: um if no lugar do while chegou a tirar 3/3 aqui.
+    sondas.esperar_ate(lambda: all(
+        f.pid not in dormiam or not f.is_alive()
+        or any(e["pid"] == f.pid and e["op"] == "acordou" and e["t"] >= t0 for e in _eventos(condicao))
+        for f in filhos), ESPERA_PELO_FILHO)
     contraria(1)
     with contextlib.suppress(queue.Empty):
         respostas.append(saida.get(timeout=15))
@@ -177,3 +184,63 @@ def dois(nome: str, condicao, itens, inicio, quantidade, lado: str) -> dict:
             filho.kill()
             filho.join(timeout=5)
     return {"pids": [f.pid for f in filhos], "esperaram": esperaram, "marcas": (t0, t1), "respostas": respostas}
+
+
+def _produzir_no_filho(produtor, buf, lote, saida) -> None:
+    try:
+        produtor(buf, lote)
+        saida.put(("ok", None))
+    except BaseException as erro:  # noqa: BLE001
+        saida.put(("erro", f"{type(erro).__name__}: {erro}"))
+
+
+def despertar(nome: str, condicao, itens, inicio, quantidade) -> dict:
+    """Parte C: com o buffer cheio, um processo filho roda o ``produtor`` do aluno com um item e fica
+    parado no wait. O roteiro, com a condição segura e SEM abrir vaga, chama ``notify_all()`` — o que
+    acontece no programa de verdade quando um produtor coloca um item e avisa todos: os outros
+    produtores acordam com o buffer ainda cheio. Depois espera o filho voltar do wait (ele volta
+    segurando a trava, e então decide: confere o buffer e espera de novo, ou coloca sem conferir) e só
+    então abre a vaga, para o filho terminar. Nada depende do escalonador: entre o aviso e a decisão do
+    filho, ninguém mais mexe no buffer. Sem ``produtor`` ou ``BufferLimitado`` que se construa, não roda
+    (devolve ``{"pulou": ...}``): a produção de verdade, logo depois, diz o que falta."""
+    modulo = _modulo(nome)
+    try:
+        buf = modulo.BufferLimitado(condicao, itens, inicio, quantidade)
+        produtor = modulo.produtor
+    except Exception as erro:  # noqa: BLE001 - sem produtor ou sem buffer, a produção de verdade diz o quê
+        return {"pulou": f"{type(erro).__name__}: {erro}"}
+    capacidade = len(itens)
+    with condicao:  # enche o buffer (como o enunciado o define), sem depender do colocar do aluno
+        for k in range(capacidade):
+            itens[k] = 100 + k
+        inicio.value = 0
+        quantidade.value = capacidade
+    saida = multiprocessing.Queue()
+    filho = multiprocessing.Process(target=_produzir_no_filho, args=(produtor, buf, [900], saida))
+    filho.start()
+    sondas.esperar_ate(lambda: not filho.is_alive() or condicao.esperando_agora() > 0
+                       or sum(1 for e in _eventos(condicao) if e["pid"] == filho.pid and e["op"] == "adquirir") >= OLHADAS,
+                       ESPERA_PELO_FILHO)
+    with condicao:  # o aviso sem vaga: o buffer continua cheio
+        esperavam = condicao.esperando_agora()
+        t_aviso = time.monotonic_ns()
+        condicao.notify_all()
+    voltou = None
+    if esperavam:
+        # O filho anota "acordou" já com a trava de volta: daqui até ele soltá-la (esperando de novo ou
+        # depois de colocar), o buffer é o que ele viu ao acordar — cheio.
+        voltou = sondas.esperar_ate(lambda: not filho.is_alive() or any(
+            e["pid"] == filho.pid and e["op"] == "acordou" and e["t"] >= t_aviso for e in _eventos(condicao)),
+            ESPERA_PELO_FILHO)
+    with condicao:  # abre a vaga (tira o mais antigo) e avisa
+        inicio.value = (inicio.value + 1) % capacidade
+        quantidade.value -= 1
+        condicao.notify_all()
+    resposta = None
+    with contextlib.suppress(queue.Empty):
+        resposta = saida.get(timeout=15)
+    filho.join(timeout=5)
+    if filho.is_alive():
+        filho.kill()
+        filho.join(timeout=5)
+    return {"pid_filho": filho.pid, "esperavam": esperavam, "t_aviso": t_aviso, "voltou": voltou, "filho": resposta}

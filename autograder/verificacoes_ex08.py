@@ -328,3 +328,31 @@ def verificar_producao(execucao, lotes, n_consumidores, condicao, itens, inicio,
     if len(iniciados) < minimo:
         _falhar(f"o pai iniciou {len(iniciados)} processo(s); esperava ao menos {minimo}: um produtor por lote e "
                 f"{n_consumidores} consumidor(es)")
+
+
+def verificar_despertar(execucao, condicao, itens, inicio, quantidade) -> None:
+    """Parte C: rodado por :func:`autograder.cenarios_ex08.despertar`. Com o buffer cheio e o ``produtor``
+    do aluno esperando num filho, o teste avisa com ``notify_all()`` sem abrir vaga: quem acorda confere o
+    buffer de novo e volta a esperar, sem estourar a capacidade."""
+    __tracebackhide__ = True
+    res = interpretar(execucao, 60)
+    capacidade = _capacidade(itens)
+    estourou = _estouros(quantidade, capacidade)
+    if res.get("pulou") or not estourou:
+        return
+    e = estourou[0]
+    if res["esperavam"] and e["pid"] == res["pid_filho"] and e["t"] >= res["t_aviso"]:
+        _falhar(
+            f"com o buffer cheio e o processo filho {e['pid']} esperando em colocar() (rodando produtor), o teste "
+            "chamou condicao.notify_all() sem abrir vaga — como no programa de verdade, quando outro produtor "
+            "coloca um item e avisa todos: quem espera acorda com o buffer ainda cheio. O filho acordou com a "
+            f"condição falsa e seguiu sem conferir o buffer de novo: quantidade chegou a {e['valor']} "
+            f"(capacidade {capacidade}). Acordar do wait não garante que a condição vale: espere num laço "
+            "(while), conferindo o buffer a cada volta, ou com condicao.wait_for(predicado, timeout=prazo) — "
+            "nunca com um if"
+        )
+    _falhar(
+        f"{_quem(e)} fez quantidade chegar a {e['valor']}, com capacidade {capacidade}: com o buffer cheio, "
+        "produtor(buffer, [900]) colocou sem esperar vaga — colocar espera na condição enquanto o buffer está "
+        "cheio, e confere o buffer de novo ao acordar (num laço while ou com wait_for)"
+    )

@@ -430,7 +430,9 @@ class BufferLimitado:
     "sutil_if_em_vez_de_laco": Submissao(
         # Espera com if (uma vez) em vez de while: acordado por notify_all junto com outro produtor, coloca
         # sem conferir de novo e estoura a capacidade — visto sempre na parte B (dois filhos esperando, uma
-        # vaga só). A mensagem nomeia o estouro, não os itens repetidos.
+        # vaga só) e na C (o teste avisa sem abrir vaga, com o produtor dela esperando). Antes, a C dependia
+        # de a corrida acontecer na produção de verdade: sob carga, com forkserver, chegou a tirar 4/4.
+        # A mensagem nomeia a causa (acordou com a condição falsa), não os itens repetidos.
         "sutil", {A: 3, B: 0, C: 0},
         modulo=_CABECALHO + _BUFFER_OK.replace(
             "            if not self.condicao.wait_for(lambda: self.quantidade.value < self.capacidade, timeout=prazo):\n"
@@ -443,7 +445,8 @@ class BufferLimitado:
             "            if self.quantidade.value <= 0:\n"
             "                if not self.condicao.wait(prazo):\n"
             "                    raise TimeoutError(\"vazio\")\n") + _PROCESSOS_OK,
-        causas={B: "acordou os dois e os dois seguiram", C: "fez quantidade chegar a"},
+        causas={B: "acordou os dois e os dois seguiram",
+                C: r"sem abrir vaga .* acordou com a condição falsa e seguiu sem conferir o buffer de novo"},
     ),
     "sutil_ignora_o_prazo": Submissao(
         "sutil", {A: 3, B: 0, C: 4},
