@@ -360,12 +360,17 @@ def _thread_pode_acordar(pid: int, tid: str) -> bool:
     return False  # read, recv, accept, wait4...: sem prazo
 
 
-def _pode_acordar(pid: int) -> bool:
+def _pode_acordar(pid: int, servidor_de_manager: bool = False) -> bool:
+    """Alguma thread do processo dorme ou espera com prazo? No servidor de um Manager, a linha
+    principal não conta: ``serve_forever`` espera o ``stop_event`` com prazo de 1 s, em laço, a vida
+    inteira do servidor — um impasse que passa por um Manager (um ``get`` de uma fila dele que ninguém
+    vai encher) custava o prazo inteiro. As outras threads do servidor (as que atendem os clientes)
+    contam como em qualquer processo: um ``get(timeout=...)`` atendido lá ainda pode acordar."""
     try:
         tarefas = os.listdir(f"/proc/{pid}/task")
     except OSError:
         return True
-    return any(_thread_pode_acordar(pid, tid) for tid in tarefas)
+    return any(_thread_pode_acordar(pid, tid) for tid in tarefas if not (servidor_de_manager and tid == str(pid)))
 
 
 def _onde_espera(proc: psutil.Process) -> str:
@@ -379,16 +384,29 @@ def _onde_espera(proc: psutil.Process) -> str:
 class _Vigia:
     """Mede sinais de vida da árvore: CPU, bytes de E/S e sono. Só em Linux (/proc)."""
 
-    def __init__(self):
+    def __init__(self, pasta_das_sondas: Path | None = None):
         self.ativo = sys.platform.startswith("linux")
         self.anterior: dict[int, tuple] = {}
         self.ultimo_sinal = time.monotonic()
+        self.pasta_das_sondas = pasta_das_sondas
+
+    def servidores_de_manager(self) -> set[int]:
+        """Os pids que as sondas marcaram como servidores de Manager (veja sondas.marcar_servidor_de_manager)."""
+        if self.pasta_das_sondas is None:
+            return set()
+        try:
+            nomes = os.listdir(self.pasta_das_sondas)
+        except OSError:
+            return set()
+        prefixo = sondas.PREFIXO_SERVIDOR
+        return {int(n[len(prefixo):]) for n in nomes if n.startswith(prefixo) and n[len(prefixo):].isdigit()}
 
     def amostrar(self, processos: list[psutil.Process]) -> None:
         if not self.ativo:
             return
         agora = time.monotonic()
         atual, vivo = {}, False
+        servidores = self.servidores_de_manager()
         for proc in processos:
             try:
                 with proc.oneshot():
@@ -402,7 +420,7 @@ class _Vigia:
             atual[proc.pid] = marca
             if estado not in (psutil.STATUS_SLEEPING, psutil.STATUS_ZOMBIE) or self.anterior.get(proc.pid) != marca:
                 vivo = True
-            elif _pode_acordar(proc.pid):
+            elif _pode_acordar(proc.pid, proc.pid in servidores):
                 vivo = True
         if set(atual) != set(self.anterior):
             vivo = True
@@ -581,7 +599,7 @@ def _rodar(pedido: dict, nome: str, prazo: float) -> Execucao:
     }
     execucao = Execucao(nome=nome)
     arvore = _Arvore(marca, pedido["saida"])
-    vigia = _Vigia()
+    vigia = _Vigia(trabalho / "sondas")
     inicio = time.monotonic()
     prefixo = os.environ.get(VARIAVEL_EXECUTOR)
     try:

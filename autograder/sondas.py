@@ -695,6 +695,22 @@ class FuncaoSondada:
 _CONTEXTO = multiprocessing.get_context("spawn")
 
 
+#: (módulo, alvo) do processo servidor de um Manager (``BaseManager.start``).
+SERVIDOR_DE_MANAGER = ("multiprocessing.managers", "BaseManager._run_server")
+#: Prefixo dos arquivos vazios, na pasta das sondas, que dizem à vigia de impasses quais pids são
+#: servidores de Manager (``servidor-<pid>``).
+PREFIXO_SERVIDOR = "servidor-"
+
+
+def marcar_servidor_de_manager(pasta: str, pid: int | None) -> None:
+    """Diz à vigia de impasses do teste que ``pid`` é o servidor de um Manager: a linha principal dele
+    acorda sozinha a cada segundo (``serve_forever`` espera o ``stop_event`` de 1 em 1 s), e isso não é
+    sinal de vida do programa do aluno."""
+    if pid:
+        with contextlib.suppress(OSError):
+            open(os.path.join(pasta, f"{PREFIXO_SERVIDOR}{pid}"), "x").close()
+
+
 class Materializacao:
     """Troca descritores por objetos instrumentados (no executor) e depois recolhe os eventos."""
 
@@ -716,6 +732,7 @@ class Materializacao:
 
         _VIGIA["materializacao"] = self
         inicios = self.inicios
+        pasta = self.pasta
         original = mp_process.BaseProcess.start
         if getattr(original, "_sonda", False):
             return
@@ -723,9 +740,11 @@ class Materializacao:
         def start(processo, *args, **kwargs):
             alvo = getattr(processo, "_target", None)  # antes: o start() apaga _target (bpo-30775)
             resultado = original(processo, *args, **kwargs)
-            inicios.anotar("process", filho=processo.pid, nome=processo.name,
-                           alvo=getattr(alvo, "__qualname__", None) or type(processo).__name__,
-                           modulo=getattr(alvo, "__module__", None) if alvo is not None else type(processo).__module__)
+            qualname = getattr(alvo, "__qualname__", None) or type(processo).__name__
+            modulo = getattr(alvo, "__module__", None) if alvo is not None else type(processo).__module__
+            inicios.anotar("process", filho=processo.pid, nome=processo.name, alvo=qualname, modulo=modulo)
+            if (modulo, qualname) == SERVIDOR_DE_MANAGER:
+                marcar_servidor_de_manager(pasta, processo.pid)
             return resultado
 
         start._sonda = True

@@ -103,6 +103,27 @@ def test_impasse_e_cortado_antes_do_prazo_e_diz_onde_esperava(metodo):
     assert "travou" not in texto  # "trava" é o Lock: o programa fica bloqueado
 
 
+def test_impasse_pelo_manager_e_cortado_em_segundos(metodo):
+    """O servidor do Manager acorda sozinho a cada 1 s (serve_forever espera o stop_event com prazo):
+    isso não é sinal de vida do programa, e o impasse não pode custar o prazo inteiro."""
+    inicio = time.monotonic()
+    with pytest.raises(FalhaNoFilho) as erro:
+        rodar_no_filho(t.impasse_pelo_manager, prazo=180)
+    assert time.monotonic() - inicio < 90, "o impasse pelo Manager deveria ser cortado em segundos, não no prazo de 180 s"
+    texto = str(erro.value)
+    assert "ficou bloqueado" in texto and "impasse" in texto, texto
+
+
+def test_lento_mas_correto_pelo_manager_nao_e_cortado_como_impasse(metodo):
+    """Com o servidor do Manager ignorado na vigia, o filho que dorme 6 s ainda é progresso, e uma
+    espera com prazo numa fila do Manager (numa thread do servidor) também."""
+    assert rodar_no_filho(t.dorme_e_poe_pelo_manager, 6, prazo=60) == 6
+    inicio = time.monotonic()
+    with pytest.raises(FalhaNoFilho, match="levantou _queue.Empty"):
+        rodar_no_filho(t.espera_com_prazo_pelo_manager, 7, prazo=60)
+    assert time.monotonic() - inicio >= 6.5
+
+
 def test_lento_mas_correto_nao_e_cortado_como_impasse(metodo):
     """Um filho que dorme 6 s (mais que a ociosidade de 4 s) com o pai esperando: é progresso."""
     assert rodar_no_filho(t.dorme_e_devolve, 6, prazo=30) == 6

@@ -103,6 +103,36 @@ def espera_com_prazo(segundos):
     return multiprocessing.Queue().get(timeout=segundos)
 
 
+def impasse_pelo_manager():
+    """Um impasse que passa por um Manager: o get de uma fila dele que ninguém vai encher. Fora o
+    servidor acordando sozinho de segundo em segundo, ninguém dá sinal de vida."""
+    with multiprocessing.Manager() as gerente:
+        return gerente.Queue().get()
+
+
+def _dorme_e_poe(fila, segundos):
+    time.sleep(segundos)
+    fila.put(segundos)
+
+
+def dorme_e_poe_pelo_manager(segundos):
+    """Lento mas correto, por um Manager: o pai espera sem prazo um get que um filho atende depois de
+    dormir ``segundos`` (dormir é progresso)."""
+    with multiprocessing.Manager() as gerente:
+        fila = gerente.Queue()
+        p = multiprocessing.Process(target=_dorme_e_poe, args=(fila, segundos))
+        p.start()
+        valor = fila.get()
+        p.join()
+        return valor
+
+
+def espera_com_prazo_pelo_manager(segundos):
+    """Espera COM prazo numa fila de um Manager (a espera acontece numa thread do servidor): não é impasse."""
+    with multiprocessing.Manager() as gerente:
+        return gerente.Queue().get(timeout=segundos)
+
+
 def excecao_sem_mensagem():
     import queue
 

@@ -10,7 +10,9 @@ VARIANTES = {
     "parcial": Variante(nota=5, trocas={M: [("    for a in range(len(vet)):\n        for _ in range(vezes):\n            with vet.get_lock():\n                vet[a] -= 1",
                                             "    raise NotImplementedError()")]}),
     # preencher nunca termina.
-    "laco_infinito": Variante(nota=5, trocas={M: [("    for i in range(inicio, fim):\n        vet[i] = i * i", "    while True:\n        pass")]}),
+    # (Dormindo em laço, não girando: o laço que gira, e ocupa a CPU até o prazo, fica no ex01, ex02 e ex03;
+    # aqui, dormir também nunca acaba, e a turma da suíte não gasta um núcleo nele duas vezes por aluno.)
+    "laco_infinito": Variante(nota=5, trocas={M: [("    for i in range(inicio, fim):\n        vet[i] = i * i", "    import time\n    while True:\n        time.sleep(0.5)")]}),
     # O pai segura a trava enquanto espera os filhos, que precisam dela: os dois esperam.
     "impasse": Variante(nota=4, trocas={M: [("    for p in filhos:\n        p.join(timeout=60)\n    return contador.value",
                                              "    with contador.get_lock():\n        for p in filhos:\n            p.join()\n    return contador.value")]}),

@@ -9,7 +9,9 @@ VARIANTES = {
     # O append na cópia da lista aninhada: a Parte C falha.
     "parcial": Variante(nota=5, trocas={M: [("        log.append(nome)\n        historico[\"log\"] = log", "        historico[\"log\"].append(nome)")]}),
     # O contador de palavras nunca termina.
-    "laco_infinito": Variante(nota=4, trocas={M: [("            contagem[palavra] = contagem.get(palavra, 0) + 1", "            while True:\n                pass")]}),
+    # (Dormindo em laço, não girando: o laço que gira, e ocupa a CPU até o prazo, fica no ex01, ex02 e ex03;
+    # aqui, dormir também nunca acaba, e a turma da suíte não gasta um núcleo nele duas vezes por aluno.)
+    "laco_infinito": Variante(nota=4, trocas={M: [("            contagem[palavra] = contagem.get(palavra, 0) + 1", "            import time\n            while True:\n                time.sleep(0.5)")]}),
     # O filho pega a trava e a pega de novo (Lock não é reentrante): espera por si mesmo.
     "impasse": Variante(nota=5, trocas={M: [("    with trava:\n        if item not in lista:", "    trava.acquire()\n    with trava:\n        if item not in lista:")]}),
     # O filho da Parte A levanta uma exceção.

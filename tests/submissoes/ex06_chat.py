@@ -14,9 +14,11 @@ VARIANTES = {
     )]}),
     # O participante nunca sai do laço: B e a conversa falham (o encerramento com participantes que caem
     # não chega a chamar participante).
+    # (Dormindo em laço, não girando: o laço que gira, e ocupa a CPU até o prazo, fica no ex01, ex02 e ex03;
+    # aqui, dormir também nunca acaba, e a turma da suíte não gasta um núcleo nele duas vezes por aluno.)
     "laco_infinito": Variante(nota=4, trocas={M: [(
         "        if eh_sair(mensagem):\n            return transcricao\n        vez_de_escrever = not vez_de_escrever",
-        "        while True:\n            pass",
+        "        import time\n        while True:\n            time.sleep(0.5)",
     )]}),
     # Os dois lados começam esperando receber: ninguém escreve.
     "impasse": Variante(nota=4, trocas={M: [("    vez_de_escrever = comeca\n", "    vez_de_escrever = False\n")]}),
