@@ -379,114 +379,28 @@ def historico_de(nomes, registrar=registrar):
 # ---------------------------------------------------------------------------------------------
 # Parte C: devolve sorted(nomes) sem que os nomes estejam em historico["log"] no Manager (equipe de teste da sessão 7)
 
-ARMADILHA_MASCARADA = '''
-"""Managers (exercício 05)."""
+_REGISTRAR = '    with trava:\n        log = historico["log"]\n        log.append(nome)\n        historico["log"] = log'
+_DEVOLVE_LOG = '        return sorted(historico["log"])'
 
-from multiprocessing import Manager, Process
+ARMADILHA_MASCARADA = [
+    (_REGISTRAR, '    with trava:\n        historico["log"].append(nome)\n'
+                 '        historico["vezes"] = historico.get("vezes", 0) + 1'),
+    (_DEVOLVE_LOG, '        print("log no Manager:", historico["log"], flush=True)\n'
+                   '        if historico.get("vezes", 0) != len(nomes):\n'
+                   '            raise RuntimeError("nem todos registraram")\n'
+                   '        return sorted(nomes)'),
+]
 
+RABISCO_COM_TRAVA = [
+    (_REGISTRAR, '    with trava:\n        historico["rabisco"] = historico.get("rabisco", 0) + 1'),
+    (_DEVOLVE_LOG, '        print("log no Manager:", historico["log"], flush=True)\n        return sorted(nomes)'),
+]
 
-def _todos(alvo, args):
-    ps = [Process(target=alvo, args=a) for a in args]
-    for p in ps:
-        p.start()
-    for p in ps:
-        p.join(60)
-
-
-def contar_palavras(texto, contagem, trava):
-    for p in texto.lower().split():
-        with trava:
-            contagem[p] = contagem.get(p, 0) + 1
-
-
-def contagem_paralela(textos, contar=contar_palavras):
-    with Manager() as m:
-        c, t = m.dict(), m.Lock()
-        _todos(contar, [(x, c, t) for x in textos])
-        return dict(c)
-
-
-def anexar_se_ausente(lista, trava, item):
-    with trava:
-        if item not in lista:
-            lista.append(item)
-
-
-def unicos(itens, anexar=anexar_se_ausente):
-    with Manager() as m:
-        lista, t = m.list(), m.Lock()
-        _todos(anexar, [(lista, t, x) for x in itens])
-        return sorted(lista)
-
-
-def registrar(historico, trava, nome):
-    with trava:
-        historico["log"].append(nome)
-        historico["vezes"] = historico.get("vezes", 0) + 1
-
-
-def historico_de(nomes, registrar=registrar):
-    with Manager() as m:
-        h, t = m.dict({"log": []}), m.Lock()
-        _todos(registrar, [(h, t, n) for n in nomes])
-        print("log no Manager:", h["log"], flush=True)
-        if h.get("vezes", 0) != len(nomes):
-            raise RuntimeError("nem todos registraram")
-        return sorted(nomes)
-'''
-
-RABISCO_COM_TRAVA = '''
-"""Managers (exercício 05)."""
-
-from multiprocessing import Manager, Process
-
-
-def _todos(alvo, args):
-    ps = [Process(target=alvo, args=a) for a in args]
-    for p in ps:
-        p.start()
-    for p in ps:
-        p.join(60)
-
-
-def contar_palavras(texto, contagem, trava):
-    for p in texto.lower().split():
-        with trava:
-            contagem[p] = contagem.get(p, 0) + 1
-
-
-def contagem_paralela(textos, contar=contar_palavras):
-    with Manager() as m:
-        c, t = m.dict(), m.Lock()
-        _todos(contar, [(x, c, t) for x in textos])
-        return dict(c)
-
-
-def anexar_se_ausente(lista, trava, item):
-    with trava:
-        if item not in lista:
-            lista.append(item)
-
-
-def unicos(itens, anexar=anexar_se_ausente):
-    with Manager() as m:
-        lista, t = m.list(), m.Lock()
-        _todos(anexar, [(lista, t, x) for x in itens])
-        return sorted(lista)
-
-
-def registrar(historico, trava, nome):
-    with trava:
-        historico["rabisco"] = historico.get("rabisco", 0) + 1
-
-
-def historico_de(nomes, registrar=registrar):
-    with Manager() as m:
-        h, t = m.dict({"log": []}), m.Lock()
-        _todos(registrar, [(h, t, n) for n in nomes])
-        print("log no Manager:", h["log"], flush=True)
-        return sorted(nomes)
-'''
+# Parte C: o filho pega a trava e termina sem soltá-la, achando que terminar o processo a solta. A trava
+# mora no servidor do Manager: o primeiro filho registra e sai com ela; os outros esperam para sempre no
+# acquire, e o pai, no join (impasse).
+SAI_COM_A_TRAVA = [(_REGISTRAR, '    trava.acquire()  # quando o processo termina, a trava é solta\n'
+                                '    log = historico["log"]\n    log.append(nome)\n    historico["log"] = log')]
 
 PREPREENCHE_THREADS = '''
 """Managers (exercício 05)."""
@@ -754,13 +668,13 @@ def historico_de(nomes, registrar=registrar):
     # --- parte C (sessão 7): o devolvido tem de ser o que os filhos deixaram em historico["log"];
     # no fim do dicionário, fora da amostra do corretor completo
     "armadilha_mascarada": Submissao(
-        "sutil", _menos(C), modulo=ARMADILHA_MASCARADA,
+        "sutil", _menos(C), trocas=ARMADILHA_MASCARADA,
         causas={C: r"leu historico\['log'\], que devolve uma CÓPIA da lista, e não reatribuiu a chave "
                    r"\(escreveu só em historico\['vezes'\]\): o append foi feito na cópia"},
         descricao="append na cópia de historico['log'] (a armadilha), historico['vezes'] += 1 com a trava "
                   "e sorted(nomes) no pai"),
     "rabisco_com_trava": Submissao(
-        "trapaca", _menos(C), modulo=RABISCO_COM_TRAVA,
+        "trapaca", _menos(C), trocas=RABISCO_COM_TRAVA,
         causas={C: r"não escreveu em historico\['log'\] \(escreveu só em historico\['rabisco'\]\)"},
         descricao="registrar só conta historico['rabisco'] com a trava; o pai devolve sorted(nomes)"),
     "prepreenche_e_threads": Submissao(
@@ -774,4 +688,10 @@ def historico_de(nomes, registrar=registrar):
         "sutil", _menos(C), trocas=LOG_COM_PID,
         causas={C: r"não é o que os filhos deixaram em historico\['log'\] no Manager — lá ficou \['\w+@\d+'"},
         descricao="os filhos registram nome@pid em historico['log'] e o pai devolve sorted(nomes)"),
+    # --- sessão 8 -------------------------------------------------------------------------------
+    "sai_com_a_trava": Submissao(
+        "patologica", _menos(C), trocas=SAI_COM_A_TRAVA,
+        causas={C: r"ficou bloqueado: .*um impasse .*acquire"},
+        descricao="registrar pega a trava e o filho termina sem soltá-la: os outros filhos esperam no acquire "
+                  "e o pai no join, para sempre"),
 }

@@ -243,130 +243,191 @@ SEM_PROCESSOS_NA_CONVERSA = [(
     "        for t in linhas:\n            t.join(timeout=prazo)\n",
 )]
 
+# Parte C sem try/finally: o shutdown só no caminho feliz (sem_finally, get_sem_prazo_em_a).
+SEM_FINALLY = [("    try:\n        resultados = Queue()", "    if True:\n        resultados = Queue()"),
+               ("        return transcricoes\n    finally:\n        servidor.shutdown()",
+                "        servidor.shutdown()\n        return transcricoes")]
+
 # Parte B: só quem começa recebendo (B) lê com prazo; quem começa escrevendo (A) lê com get() sem prazo
 # (equipe de teste da sessão 7). Parte C sem try/finally.
-GET_SEM_PRAZO_EM_A = '''
-"""Chat entre dois participantes por um BaseManager (exercício 06)."""
+GET_SEM_PRAZO_EM_A = [("            mensagem = minha.get(timeout=prazo)",
+                       "            mensagem = minha.get() if comeca else minha.get(timeout=prazo)")] + SEM_FINALLY
 
-import argparse
+# Parte B de outro jeito: um objeto por participante, turnos contados (par/ímpar), fonte como
+# functools.partial(next, ...), queue.Empty pego e convertido em fim de conversa com aviso; Parte C com
+# spawn explícito, ExitStack (join e depois shutdown) e TimeoutError quando as transcrições não chegam.
+CLASSE_E_TURNOS = '''
+"""Chat entre dois processos por um BaseManager — do meu jeito: cada lado é um objeto Participante,
+os turnos são contados (par/ímpar), e quem espera demais avisa e encerra a conversa."""
+
+import contextlib
+import functools
+import itertools
+import multiprocessing
 import queue
 import secrets
 import sys
-import threading
 import time
-from multiprocessing import Process, Queue
 from multiprocessing.managers import BaseManager
 
 HOST = "127.0.0.1"
 SAIR = "sair"
+BYTES_DA_CHAVE = 32
 
 _caixas = {}
 
 
 def caixa_de(nome):
-    if nome not in _caixas:
+    try:
+        return _caixas[nome]
+    except KeyError:
         _caixas[nome] = queue.Queue()
-    return _caixas[nome]
+        return _caixas[nome]
 
 
 class ServidorChat(BaseManager):
-    """Lado do servidor: sabe criar as caixas."""
+    """O processo que guarda as caixas de entrada."""
 
 
 class ClienteChat(BaseManager):
-    """Lado do participante: conhece só o nome ``caixa_de``."""
+    """O lado de quem conversa: só pede caixas pelo nome."""
 
 
-ServidorChat.register("caixa_de", callable=caixa_de)
+ServidorChat.register("caixa_de", caixa_de)
 ClienteChat.register("caixa_de")
 
 
 def iniciar_servidor(chave):
-    s = ServidorChat(address=(HOST, 0), authkey=chave)
-    s.start()
-    return s
+    servidor = ServidorChat((HOST, 0), bytes(chave))
+    servidor.start()
+    host, porta = servidor.address
+    print(f"[servidor] no ar em {host}:{porta}", flush=True)
+    return servidor
 
 
 def conectar(endereco, chave):
-    c = ClienteChat(address=endereco, authkey=chave)
-    c.connect()
-    return c
+    host, porta = endereco
+    cliente = ClienteChat((host, int(porta)), bytes(chave))
+    cliente.connect()
+    return cliente
 
 
 def eh_sair(mensagem):
-    """``sair``, em maiúsculas ou minúsculas, com ou sem espaços, encerra a conversa."""
     return mensagem.strip().lower() == SAIR
 
 
-def _nao_mostrar(linha):
-    """``mostrar`` padrão: não mostra nada."""
-
-
 def proxima_mensagem(fonte):
-    """A próxima mensagem da fonte: um iterador (lista) ou uma função. Fonte esgotada = ``sair``."""
     if callable(fonte):
         return fonte()
     return next(fonte, SAIR)
 
 
-def _participar(nome, outro, endereco, chave, mensagens, comeca, prazo, resultados):
-    """Roda num processo filho: conversa e devolve a transcrição ao pai pela fila ``resultados``."""
-    resultados.put((nome, participante(nome, outro, endereco, chave, mensagens, comeca, prazo)))
+class Participante:
+    """Um lado da conversa: fala na caixa do outro, ouve a própria, um turno de cada vez."""
+
+    def __init__(self, nome, outro, cliente, prazo, mostrar=None):
+        self.nome = nome
+        self.outro = outro
+        self.prazo = prazo
+        self.mostrar = mostrar
+        self.entrada = cliente.caixa_de(nome)
+        self.saida = cliente.caixa_de(outro)
+        self.transcricao = []
+
+    def _anotar(self, quem, mensagem):
+        linha = f"{quem}: {mensagem}"
+        self.transcricao.append(linha)
+        return linha
+
+    def falar(self, pedir):
+        mensagem = pedir()
+        self.saida.put(mensagem)
+        self._anotar(self.nome, mensagem)
+        return mensagem
+
+    def ouvir(self):
+        mensagem = self.entrada.get(block=True, timeout=self.prazo)
+        linha = self._anotar(self.outro, mensagem)
+        if self.mostrar is not None:
+            self.mostrar(linha)
+        return mensagem
+
+    def conversar(self, pedir, comeca):
+        for turno in itertools.count():
+            minha_vez = (turno % 2 == 0) == bool(comeca)
+            try:
+                mensagem = self.falar(pedir) if minha_vez else self.ouvir()
+            except queue.Empty:
+                print(f"[{self.nome}] {self.outro} ficou {self.prazo:g} s sem responder; encerro a conversa.",
+                      file=sys.stderr, flush=True)
+                break
+            if eh_sair(mensagem):
+                print(f"[{self.nome}] fim da conversa depois de {turno + 1} turno(s).", flush=True)
+                break
+        return self.transcricao
 
 
 def participante(nome, outro, endereco, chave, fonte, comeca, prazo=10.0, mostrar=None):
-    if mostrar is None:
-        mostrar = _nao_mostrar
-    if not callable(fonte):
-        fonte = iter(fonte)
-    cli = conectar(endereco, chave)
-    minha, dele = cli.caixa_de(nome), cli.caixa_de(outro)
-    transcricao = []
-    vez_de_escrever = comeca
-    while True:
-        if vez_de_escrever:
-            msg = proxima_mensagem(fonte)
-            dele.put(msg)
-            transcricao.append(f"{nome}: {msg}")
-        else:
-            msg = minha.get() if comeca else minha.get(timeout=prazo)
-            linha = f"{outro}: {msg}"
-            transcricao.append(linha)
-            mostrar(linha)
-        if eh_sair(msg):
-            return transcricao
-        vez_de_escrever = not vez_de_escrever
+    pedir = fonte if callable(fonte) else functools.partial(next, iter(fonte), SAIR)
+    cliente = conectar(endereco, chave)
+    print(f"[{nome}] conectado; {'começo escrevendo' if comeca else 'espero ' + outro}.", flush=True)
+    return Participante(nome, outro, cliente, prazo, mostrar).conversar(pedir, comeca)
+
+
+def _participar(nome, outro, endereco, chave, mensagens, comeca, prazo, resultados):
+    resultados.put((nome, participante(nome, outro, endereco, chave, mensagens, comeca, prazo)))
+
+
+def _esperar_todos(processos, prazo):
+    for p in processos:
+        p.join(timeout=prazo)
+        if p.is_alive():
+            print(f"[conversa] {p.name} não terminou em {prazo:g} s; encerro-o.", file=sys.stderr, flush=True)
+            p.terminate()
+            p.join()
 
 
 def conversar(mensagens_a, mensagens_b, prazo=10.0, participar=_participar):
-    chave = secrets.token_bytes(32)
-    srv = iniciar_servidor(chave)
-    fila = Queue()
-    pa = Process(target=participar, args=("A", "B", srv.address, chave, mensagens_a, True, prazo, fila))
-    pb = Process(target=participar, args=("B", "A", srv.address, chave, mensagens_b, False, prazo, fila))
-    pa.start()
-    pb.start()
-    res = dict(fila.get(timeout=prazo * 2) for _ in range(2))
-    pa.join(timeout=prazo)
-    pb.join(timeout=prazo)
-    srv.shutdown()
-    return res
+    ctx = multiprocessing.get_context("spawn")
+    with contextlib.ExitStack() as pilha:
+        chave = secrets.token_bytes(BYTES_DA_CHAVE)
+        servidor = iniciar_servidor(chave)
+        pilha.callback(servidor.shutdown)  # roda por último: os participantes são esperados antes
+        resultados = ctx.Queue()
+        iniciados = []
+        pilha.callback(_esperar_todos, iniciados, prazo)
+        lados = (("A", "B", mensagens_a, True), ("B", "A", mensagens_b, False))
+        for nome, outro, mensagens, comeca in lados:
+            p = ctx.Process(target=participar, name=f"participante-{nome}",
+                            args=(nome, outro, servidor.address, chave, list(mensagens), comeca, prazo, resultados))
+            p.start()
+            iniciados.append(p)
+        transcricoes = {}
+        limite = time.monotonic() + 2 * prazo
+        while len(transcricoes) < len(lados):
+            try:
+                nome, linhas = resultados.get(timeout=max(0.0, limite - time.monotonic()))
+            except queue.Empty:
+                faltam = sorted({n for n, *_ in lados} - set(transcricoes))
+                raise TimeoutError(f"as transcrições de {', '.join(faltam)} não chegaram em {2 * prazo:g} s") from None
+            transcricoes[nome] = linhas
+        return transcricoes
 
 
 def main(argv=None):
-    """Versão interativa, para dois terminais (veja o fim do notebook)."""
+    import argparse
+
     parser = argparse.ArgumentParser(description="Chat entre dois processos por um BaseManager.")
     sub = parser.add_subparsers(dest="comando", required=True)
-    sub.add_parser("servidor", help="sobe o servidor e mostra porta e chave")
-    par = sub.add_parser("participante", help="entra na conversa como A (começa) ou B")
+    sub.add_parser("servidor")
+    par = sub.add_parser("participante")
     par.add_argument("nome", choices=["A", "B"])
     par.add_argument("--porta", type=int, required=True)
-    par.add_argument("--chave", required=True, help="a chave em hexadecimal mostrada pelo servidor")
+    par.add_argument("--chave", required=True)
     args = parser.parse_args(argv)
     if args.comando == "servidor":
-        chave = secrets.token_bytes(32)
+        chave = secrets.token_bytes(BYTES_DA_CHAVE)
         servidor = iniciar_servidor(chave)
-        print(f"Servidor em {servidor.address[0]}:{servidor.address[1]}", flush=True)
         print(f"Chave: {chave.hex()}", flush=True)
         try:
             while True:
@@ -377,12 +438,8 @@ def main(argv=None):
             servidor.shutdown()
         return 0
     outro = "B" if args.nome == "A" else "A"
-    participante(
-        args.nome, outro, (HOST, args.porta), bytes.fromhex(args.chave),
-        lambda: input(f"{args.nome}> "), comeca=args.nome == "A", prazo=3600,
-        mostrar=print,
-    )
-    print("Fim da conversa.", flush=True)
+    participante(args.nome, outro, (HOST, args.porta), bytes.fromhex(args.chave),
+                 lambda: input(f"{args.nome}> "), comeca=args.nome == "A", prazo=3600, mostrar=print)
     return 0
 
 
@@ -447,9 +504,7 @@ SUBMISSOES = {
         "sutil", _menos(C), trocas=[("        for p in processos:\n            p.join(timeout=prazo)\n", "")],
         causas={C: r"não tinham sido esperados com join\(\)"}, descricao="não espera os processos"),
     "sem_finally": Submissao(
-        "sutil", _menos(E), trocas=[("    try:\n        resultados = Queue()", "    if True:\n        resultados = Queue()"),
-                                    ("        return transcricoes\n    finally:\n        servidor.shutdown()",
-                                     "        servidor.shutdown()\n        return transcricoes")],
+        "sutil", _menos(E), trocas=SEM_FINALLY,
         causas={E: "shutdown\\(\\) num finally"}, descricao="shutdown só no caminho feliz"),
     "chave_fixa": Submissao(
         "sutil", _menos(C), trocas=[("    chave = secrets.token_bytes(32)\n    servidor = iniciar_servidor(chave)\n    try:",
@@ -548,9 +603,15 @@ else:
         descricao="o servidor ignora a chave e usa uma fixa; conectar finge recusar chaves curtas"),
     # --- sessão 7; no fim do dicionário, fora da amostra do corretor completo ---------------------
     "get_sem_prazo_em_a": Submissao(
-        "sutil", _menos(P, E), modulo=GET_SEM_PRAZO_EM_A,
+        "sutil", _menos(P, E), trocas=GET_SEM_PRAZO_EM_A,
         causas={P: r"A começou escrevendo, com prazo=1 s, pôs 'oi' na caixa de B, e B nunca respondeu: 20 s depois, "
                    r"A ainda esperava na própria caixa — o get não tem prazo",
                 E: r"ainda no ar: encerre-o com shutdown\(\) num finally"},
         descricao="só B lê com get(timeout=prazo); A, que começa, lê com get() sem prazo; conversar sem try/finally"),
+    # --- sessão 8 -------------------------------------------------------------------------------
+    "classe_e_turnos": Submissao(
+        "correta", dict(TUDO), modulo=CLASSE_E_TURNOS,
+        descricao="classe Participante com falar/ouvir, turnos por itertools.count (par/ímpar), fonte com "
+                  "functools.partial(next, ...), queue.Empty vira fim de conversa com aviso; conversar com spawn "
+                  "explícito, ExitStack e TimeoutError; prints para o usuário"),
 }
