@@ -170,10 +170,11 @@ def dois(nome: str, condicao, itens, inicio, quantidade, lado: str) -> dict:
     # roteiro olhava esperando_agora(), que o filho acordado só desconta DEPOIS de pegar a trava — um
     # filho lento em pegá-la (máquina carregada, forkserver) ainda contava como esperando, a segunda vaga
     # abria e ele seguia com razão: um if no lugar do while chegou a tirar 3/3 aqui.
-    sondas.esperar_ate(lambda: all(
-        f.pid not in dormiam or not f.is_alive()
-        or any(e["pid"] == f.pid and e["op"] == "acordou" and e["t"] >= t0 for e in _eventos(condicao))
-        for f in filhos), ESPERA_PELO_FILHO)
+    def acordaram() -> bool:
+        acordados = {e["pid"] for e in _eventos(condicao) if e["op"] == "acordou" and e["t"] >= t0}  # um diário lido por volta
+        return all(f.pid not in dormiam or not f.is_alive() or f.pid in acordados for f in filhos)
+
+    sondas.esperar_ate(acordaram, ESPERA_PELO_FILHO)
     contraria(1)
     with contextlib.suppress(queue.Empty):
         respostas.append(saida.get(timeout=15))

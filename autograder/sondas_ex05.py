@@ -383,6 +383,15 @@ class Observadora:
         try:
             return funcao(*ligados.values())
         finally:
+            if trava_observada._profundidade > 0:
+                # A função voltou com a trava ainda pega: a do Manager continua com o dono até alguém a
+                # soltar — o processo terminar não a solta —, e os outros filhos esperariam para sempre
+                # no acquire. A sonda anota, solta (para a correção seguir) e o teste diz o que houve.
+                diario.anotar("saiu_com_a_trava", chamada=chamada, profundidade=trava_observada._profundidade)
+                with contextlib.suppress(Exception):
+                    for _ in range(trava_observada._profundidade):
+                        trava_observada._real.release()
+                trava_observada._profundidade = 0
             diario.anotar("fim", chamada=chamada, encontro=encontrou)
 
 

@@ -48,6 +48,15 @@ def conferir_chamadas(parte: str, obs: dict, entrada: list) -> list[dict]:
             "vez(es)): a trava não é reentrante, então ele ficaria bloqueado para sempre esperando por si "
             "mesmo (impasse) — e os outros filhos esperando por ele. (O teste soltou a trava para não ficar parado.)"
         )
+    saiu = [e for e in eventos if e["op"] == "saiu_com_a_trava"]
+    if saiu:
+        _falhar(
+            f"{parametro} terminou segurando a trava no processo {saiu[0]['pid']} ({len(saiu)} vez(es)): "
+            "um acquire() sem o release() correspondente. A trava do Manager não é solta quando o processo "
+            "termina — fica pega até alguém chamar release() —, e os outros filhos esperariam para sempre "
+            "no acquire (impasse). Use `with trava:`, que solta a trava mesmo se houver exceção. "
+            "(O teste soltou a trava para não ficar parado.)"
+        )
     # Os filhos criados com Process são esperados com join (os de um pool e o servidor do Manager, o
     # pool e o Manager esperam). Antes de contar as chamadas: sem join, um filho pode nem ter começado.
     nunca, vivos, _ = esperas.sem_esperar(obs.get("processos", []))

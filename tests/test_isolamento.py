@@ -442,8 +442,10 @@ def test_descendentes_pelo_proc_sao_os_mesmos_do_psutil():
         assert len(esperados) == 3
         assert {p.pid for p in descendentes(processo)} == esperados
     finally:
-        for proc in [psutil.Process(raiz.pid), *psutil.Process(raiz.pid).children(recursive=True)]:
+        # Só a árvore deste teste: o pytest tem filhos que vivem até o fim (o forkserver, o rastreador).
+        arvore_viva = [psutil.Process(raiz.pid), *psutil.Process(raiz.pid).children(recursive=True)]
+        for proc in arvore_viva:
             with contextlib.suppress(psutil.Error):
                 proc.kill()
         raiz.wait(timeout=10)
-        psutil.wait_procs(psutil.Process().children(recursive=True), timeout=5)
+        psutil.wait_procs(arvore_viva, timeout=5)

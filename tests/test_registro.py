@@ -78,8 +78,9 @@ def test_vale_o_menor_por_celula_e_a_discordancia_vai_para_o_olhar_humano(tmp_pa
     monkeypatch.setattr(registro, "rodar_celulas", rodar_falso)
     r = _resultado({A: 2.0, B: 2.0, C: 0.0})
     registro.aplicar(tmp_path, EX, _fonte(), montar_submissao(EX), 60, True, Limites(), r)
-    # A que já vale zero no notebook roda depois, só pela mensagem do feedback: a nota não muda.
-    assert rodadas == [[A, B], [C]]
+    # A que já vale zero no notebook roda depois (no mesmo processo), só pela mensagem do feedback: a
+    # nota não muda.
+    assert rodadas == [[A, B, C]]
     assert r["mensagens"] == {EX: {A: {"ok": True, "mensagem": None}, B: {"ok": False, "mensagem": "FalhaNoFilho: esperava [(5, 5)], recebi [(5, 6)]"},
                                    C: {"ok": False, "mensagem": "NotImplementedError: Exercício ainda não resolvido"}}}
     assert {k: d["auto_score"] for k, d in r["celulas"].items()} == {f"{EX}/{A}": 2.0, f"{EX}/{B}": 0.0, f"{EX}/{C}": 0.0}
@@ -87,6 +88,23 @@ def test_vale_o_menor_por_celula_e_a_discordancia_vai_para_o_olhar_humano(tmp_pa
     assert r["registro"] == {A: 2.0, B: 0.0, C: 0.0}
     aviso = " ".join(r["avisos"])
     assert registro.MOTIVO_NOTEBOOK_A_MAIS in aviso and "ex01-dividir (2 no notebook, 0 no módulo: FalhaNoFilho" in aviso
+
+
+def test_celula_so_pela_mensagem_que_nao_rodou_fica_sem_mensagem(tmp_path, monkeypatch):
+    """Se o processo das células foi cortado (prazo) antes de uma célula que só dá a mensagem do
+    feedback, ela fica sem mensagem: "o prazo acabou" culparia a célula errada. As que dão a nota e não
+    rodaram levam a mensagem do prazo, como a nota zero delas."""
+    def rodar_falso(pasta, nome, codigo, celulas, prazo, isolar, limites):
+        assert [c["id"] for c in celulas] == [A, B, C]
+        prazo_msg = "o prazo da nota de registro (60 s) acabou"
+        return {"modo": registro.CONFIAVEL, "sem_resposta": [B, C], "celulas": {
+            A: {"pontos": 2.0, "erro": None}, B: {"pontos": 0.0, "erro": prazo_msg}, C: {"pontos": 0.0, "erro": prazo_msg}}}
+
+    monkeypatch.setattr(registro, "rodar_celulas", rodar_falso)
+    r = _resultado({A: 2.0, B: 2.0, C: 0.0})
+    registro.aplicar(tmp_path, EX, _fonte(), montar_submissao(EX), 60, True, Limites(), r)
+    assert r["mensagens"][EX] == {A: {"ok": True, "mensagem": None}, B: {"ok": False, "mensagem": "o prazo da nota de registro (60 s) acabou"}}
+    assert r["nota"] == 2.0
 
 
 def test_sem_modulo_a_nota_de_registro_e_zero(tmp_path):
@@ -117,6 +135,28 @@ def test_o_processo_das_celulas_corrige_o_modulo_de_verdade(tmp_path, isolar):
     assert {k: d["pontos"] for k, d in feito["celulas"].items()} == {A: 2.0, B: 2.0, C: 0.0}, feito
     assert "esperava 14, recebi 30" in feito["celulas"][C]["erro"]
     assert not (tmp_path / "certo").exists(), "a pasta do módulo é apagada no fim"
+
+
+@pytest.mark.parametrize("no_sandbox", [
+    False,
+    pytest.param(True, marks=pytest.mark.skipif(motivo_indisponivel() is not None, reason="sem sandbox")),
+])
+def test_a_resposta_sai_a_cada_celula_e_o_prazo_nao_apaga_as_que_ja_rodaram(tmp_path, monkeypatch, no_sandbox):
+    """Todas as células da nota de registro rodam num processo só (as que dão a nota primeiro, as que
+    só dão a mensagem do feedback depois): se uma das últimas trava até o prazo, as anteriores valem."""
+    if no_sandbox:
+        monkeypatch.setattr(registro, "biblioteca_com_executor", lambda: False)  # o processo das células inteiro no sandbox
+    celulas = [
+        {"id": "passa", "pontos": 1.0, "codigo": "x = 1"},
+        {"id": "falha", "pontos": 2.0, "codigo": "raise AssertionError('esperava 1, recebi 2')"},
+        {"id": "trava", "pontos": 3.0, "codigo": "import time\ntime.sleep(600)"},
+    ]
+    feito = registro.rodar_celulas(tmp_path / "m", "solucao_ex01.py", "X = 1", celulas, 6, no_sandbox, Limites())
+    assert feito["modo"] == (registro.NO_SANDBOX if no_sandbox else registro.CONFIAVEL)
+    assert feito["celulas"]["passa"] == {"pontos": 1.0, "erro": None}, feito
+    assert feito["celulas"]["falha"] == {"pontos": 0.0, "erro": "AssertionError: esperava 1, recebi 2"}, feito
+    assert feito["celulas"]["trava"] == {"pontos": 0.0, "erro": "o prazo da nota de registro (6 s) acabou"}, feito
+    assert feito["sem_resposta"] == ["trava"]
 
 
 @pytest.mark.skipif(motivo_indisponivel() is not None, reason="sem sandbox")

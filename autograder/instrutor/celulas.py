@@ -6,8 +6,10 @@ uma, e escreve quais passaram.
 Roda na pasta que tem só o módulo do aluno. Não roda nenhuma célula do notebook do aluno: só as do
 enunciado (o pedido), cada uma num espaço de nomes novo. Com a biblioteca que inicia executores pelo
 ``AUTOGRADER_EXECUTOR``, o código do aluno nunca roda neste processo, só nos executores (no sandbox).
-A resposta é JSON simples: ``{id: {"ok": bool, "erro": texto}}``. Com ``-`` no lugar do arquivo de
-resposta, ela sai numa linha ``AUTOGRADER-RESPOSTA {...}`` do stdout.
+A resposta é JSON simples: ``{id: {"ok": bool, "erro": texto}}``, regravada a cada célula (troca
+atômica do arquivo): se o processo for cortado no meio (prazo, limites), as células que já rodaram
+valem. Com ``-`` no lugar do arquivo de resposta, ela sai numa linha ``AUTOGRADER-RESPOSTA {...}`` do
+stdout a cada célula (vale a última).
 
 Com ``--vigiar-entrada``, a entrada padrão é um pipe cuja escrita fica com o corretor: quando ela fecha
 (o corretor terminou ou foi morto, até com ``kill -9``), este processo mata o próprio grupo — ele e os
@@ -37,7 +39,8 @@ def _estourou(_sinal, _quadro):
     raise PrazoDaCelula(f"a célula passou de {PRAZO_CELULA} s")
 
 
-def rodar(celulas: list[dict]) -> dict:
+def rodar(celulas: list[dict], gravar=None) -> dict:
+    """Roda as células em ordem; ``gravar(respostas)`` é chamada depois de cada uma."""
     respostas = {}
     signal.signal(signal.SIGALRM, _estourou)
     for celula in celulas:
@@ -51,6 +54,8 @@ def rodar(celulas: list[dict]) -> dict:
             respostas[celula["id"]] = {"ok": False, "erro": ultima[:2000]}
         finally:
             signal.alarm(0)
+        if gravar is not None:
+            gravar(respostas)
     return respostas
 
 
@@ -77,12 +82,17 @@ def main(argv: list[str] | None = None) -> int:
         argv = argv[1:]
     pedido, destino = Path(argv[0]), argv[1]
     celulas = json.loads(pedido.read_text(encoding="utf-8"))["celulas"]
-    respostas = rodar(celulas)
+    rodar(celulas, gravar=lambda respostas: _gravar(destino, respostas))
+    return 0
+
+
+def _gravar(destino: str, respostas: dict) -> None:
     if destino == "-":
         print("AUTOGRADER-RESPOSTA " + json.dumps(respostas), flush=True)
-    else:
-        Path(destino).write_text(json.dumps(respostas), encoding="utf-8")
-    return 0
+        return
+    provisorio = Path(f"{destino}.parcial")
+    provisorio.write_text(json.dumps(respostas), encoding="utf-8")
+    os.replace(provisorio, destino)
 
 
 if __name__ == "__main__":

@@ -167,6 +167,10 @@ def rodar_celulas(
         finally:
             _encerrar(proc, caixa)
             os.close(vigia)
+        if estourou:
+            # O que o processo das células já tinha escrito (a resposta até a última célula que rodou).
+            with contextlib.suppress(subprocess.TimeoutExpired, OSError, ValueError):
+                saida = proc.communicate(timeout=10)[0] or b""
         motivo = getattr(limitada, "motivo", None)
         pedido.unlink(missing_ok=True)
         texto_saida = saida.decode("utf-8", "replace")
@@ -175,6 +179,8 @@ def rodar_celulas(
     resultado = {"celulas": {}, "modo": CONFIAVEL if confiavel else NO_SANDBOX, "tempo": time.monotonic() - inicio}
     if motivo:
         resultado["tentou"] = motivo
+    # As células que o processo não chegou a rodar (cortado antes delas: prazo, limites).
+    resultado["sem_resposta"] = [c["id"] for c in celulas if not isinstance(dados, dict) or not isinstance(dados.get(c["id"]), dict)]
     for celula in celulas:
         obtido = dados.get(celula["id"]) if isinstance(dados, dict) else None
         if isinstance(obtido, dict) and obtido.get("ok") is True:
@@ -229,11 +235,12 @@ def aplicar(
     """Calcula a nota de registro do ``notebook`` (por padrão, o de nome igual ao da tarefa) e põe em
     ``resultado["celulas"]`` o menor dos dois, célula a célula; recalcula a nota total.
 
-    As células em que o notebook deu pontos rodam primeiro, com todo o prazo: elas dão a nota. As
-    outras (já valem zero pelo mínimo) rodam depois, com o prazo que sobrar, só pela mensagem de falha
-    que o feedback do aluno mostra (:data:`resultado["mensagens"]`, ``{notebook: {id: {"ok", "mensagem"}}}``):
-    a do processo limpo, e não a que o notebook escreveu. Só há mensagens de um processo confiável
-    (:data:`CONFIAVEL`); sem elas, o feedback não mostra mensagem.
+    As células em que o notebook deu pontos rodam primeiro: elas dão a nota. As outras (já valem zero
+    pelo mínimo) rodam depois, no mesmo processo e dentro do mesmo prazo, só pela mensagem de falha que o
+    feedback do aluno mostra (:data:`resultado["mensagens"]`, ``{notebook: {id: {"ok", "mensagem"}}}``):
+    a do processo limpo, e não a que o notebook escreveu. O processo das células grava a resposta a cada
+    célula: se uma das últimas travar até o prazo, as primeiras valem. Só há mensagens de um processo
+    confiável (:data:`CONFIAVEL`); sem elas, o feedback não mostra mensagem.
     Num notebook que não foi escrito para a nota de registro (:func:`aplicavel`), ela é dispensada.
     """
     notebook = notebook or exercicio
@@ -257,24 +264,20 @@ def aplicar(
         for c in celulas:
             registro[c["id"]]["erro"] = modulo
             mensagens[c["id"]] = {"ok": False, "mensagem": modulo}
-    else:
+    elif pendentes or so_mensagem:
         nome, codigo = modulo
-        inicio = time.monotonic()
-        for grupo, da_nota in ((pendentes, True), (so_mensagem, False)):
-            resta = prazo - (time.monotonic() - inicio)
-            if not grupo or (not da_nota and resta < 5):
-                continue
-            feito = rodar_celulas(pasta, nome, codigo, grupo, prazo if da_nota else resta, isolar, limites)
-            if da_nota:
-                registro.update(feito["celulas"])
-            if feito.get("tentou"):
-                resultado["avisos"].append(f"tentou {feito['tentou']}: o sandbox da nota de registro foi encerrado")
-            if feito["modo"] == CONFIAVEL:
-                for c in grupo:
-                    dados = feito["celulas"].get(c["id"]) or {"erro": "sem resposta"}
-                    mensagens[c["id"]] = {"ok": dados["erro"] is None, "mensagem": dados["erro"]}
-            elif "registro no sandbox" not in resultado.get("modo", ""):
-                resultado["modo"] = f"{resultado.get('modo', '')}, registro no sandbox".lstrip(", ")
+        feito = rodar_celulas(pasta, nome, codigo, pendentes + so_mensagem, prazo, isolar, limites)
+        registro.update({c["id"]: feito["celulas"][c["id"]] for c in pendentes})
+        if feito.get("tentou"):
+            resultado["avisos"].append(f"tentou {feito['tentou']}: o sandbox da nota de registro foi encerrado")
+        if feito["modo"] == CONFIAVEL:
+            # Uma célula só pela mensagem que o processo não chegou a rodar (uma anterior travou até o
+            # prazo) fica sem mensagem: "o prazo acabou" ali culparia a célula errada.
+            for c in pendentes + [c for c in so_mensagem if c["id"] not in feito.get("sem_resposta", ())]:
+                dados = feito["celulas"].get(c["id"]) or {"erro": "sem resposta"}
+                mensagens[c["id"]] = {"ok": dados["erro"] is None, "mensagem": dados["erro"]}
+        elif "registro no sandbox" not in resultado.get("modo", ""):
+            resultado["modo"] = f"{resultado.get('modo', '')}, registro no sandbox".lstrip(", ")
     resultado.setdefault("registro", {}).update({cid: dados["pontos"] for cid, dados in registro.items()})
     discordantes = []
     for c in celulas:

@@ -691,7 +691,7 @@ def historico_de(nomes, registrar=registrar):
     # --- sessão 8 -------------------------------------------------------------------------------
     "sai_com_a_trava": Submissao(
         "patologica", _menos(C), trocas=SAI_COM_A_TRAVA,
-        causas={C: r"ficou bloqueado: .*um impasse .*acquire"},
+        causas={C: r"registrar terminou segurando a trava no processo \d+ .*um acquire\(\) sem o release\(\)"},
         descricao="registrar pega a trava e o filho termina sem soltá-la: os outros filhos esperam no acquire "
                   "e o pai no join, para sempre"),
 }
