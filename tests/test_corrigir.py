@@ -25,6 +25,8 @@ from autograder.instrutor import autograde as ag
 from autograder.instrutor import cli, diario, lote
 from autograder.instrutor import coleta as col
 from autograder.instrutor import status as st
+from autograder.instrutor.curso import Curso
+from autograder.instrutor.relatorio import Turma
 
 EX = "ex01_processos"
 VARIANTES = importlib.import_module(f"submissoes.{EX}").VARIANTES
@@ -121,8 +123,20 @@ def test_entradas_ruins_tem_status_proprio_e_nao_afetam_os_outros(tmp_path: Path
     _entregar(curso, "invasor", json.dumps(invasor).encode())
     _entregar(curso, "json_lista", b"[1, 2, 3]")
     _entregar(curso, "json_sem_celulas", json.dumps({"cells": 5, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}).encode())
+    # Metadados do nbgrader adulterados: o identificador de uma célula de teste trocado, uma célula de
+    # teste copiada (identificador repetido). O nbgrader recusa os dois notebooks; o feedback dos outros
+    # (e o deles, que diz o que houve) sai mesmo assim.
+    trocado = json.loads(json.dumps(certo))
+    next(c for c in trocado["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == "ex01-dividir")["metadata"]["nbgrader"]["grade_id"] = "ex01-dividir-meu"
+    _entregar(curso, "id_trocado", json.dumps(trocado).encode())
+    duplicado = json.loads(json.dumps(certo))
+    copia = json.loads(json.dumps(next(c for c in duplicado["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == "ex01-dividir")))
+    copia["id"] = "copia-do-teste"
+    duplicado["cells"].append(copia)
+    _entregar(curso, "teste_duplicado", json.dumps(duplicado).encode())
     colega = (curso / "submitted" / "certo" / EX / f"{EX}.ipynb").read_bytes()
-    linhas = {linha.aluno: linha for linha in lote.corrigir(curso, EX, jobs=2, prazo=300, saida=io.StringIO())}
+    turma = lote.corrigir(curso, EX, jobs=2, prazo=300, saida=io.StringIO())
+    linhas = {linha.aluno: linha for linha in turma}
     assert linhas["certo"].status == st.OK and linhas["certo"].nota == 7
     assert linhas["json_quebrado"].status == st.INVALIDO and linhas["json_quebrado"].nota == 0
     assert linhas["nao_utf8"].status == st.INVALIDO
@@ -142,6 +156,22 @@ def test_entradas_ruins_tem_status_proprio_e_nao_afetam_os_outros(tmp_path: Path
     assert (curso / "submitted" / "certo" / EX / f"{EX}.ipynb").read_bytes() == colega
     resumo = (curso / "relatorios" / EX / "resumo.txt").read_text()
     assert "Pedem um olhar humano" in resumo and "json_quebrado" in resumo
+    for aluno in ("id_trocado", "teste_duplicado"):
+        assert linhas[aluno].status == st.INVALIDO and linhas[aluno].nota == 0, linhas[aluno]
+        pagina = (curso / "feedback" / aluno / EX / f"{EX}.html").read_text(encoding="utf-8")
+        assert "o nbgrader recusou o notebook entregue" in pagina, aluno
+    assert any(a.startswith("o nbgrader recusou o notebook: ") for a in linhas["id_trocado"].avisos), linhas["id_trocado"].avisos
+    assert (curso / "feedback" / "certo" / EX / f"{EX}.html").exists()
+    assert not [f for f in turma.falhas if "generate_feedback" in f], turma.falhas
+    # Se o generate_feedback ainda recusar o notebook corrigido de um aluno, o relatório diz de quem (e
+    # que os outros receberam), em vez de "falhou" para a turma inteira.
+    corrigido = curso / "autograded" / "id_trocado" / EX / f"{EX}.ipynb"
+    corrigido.write_text(json.dumps(trocado), encoding="utf-8")
+    depois = Turma(list(turma))
+    lote._depois(Curso.carregar(curso), EX, depois, True, set())
+    assert [f for f in depois.falhas if "generate_feedback" in f] == [
+        f for f in depois.falhas if f.startswith("nbgrader generate_feedback não gerou o feedback de id_trocado (os outros alunos receberam)")
+    ] != [], depois.falhas
 
 
 def _zip(entradas: list[tuple[str, bytes, tuple]]) -> bytes:

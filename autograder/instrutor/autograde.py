@@ -156,6 +156,9 @@ def _corrigir_em(
                 resultado["corrigidos"][arq.relative_to(corrigidos).as_posix()] = arq.read_bytes()
     if status is None and any(f"{nb}.ipynb" not in resultado["corrigidos"] for nb in entregues):
         status = KERNEL if "Kernel" in resultado["log"] else INVALIDO
+        recusa = erro_do_nbgrader(resultado["log"]) if status == INVALIDO else None
+        if recusa:
+            resultado["avisos"].append(f"o nbgrader recusou o notebook: {recusa}")
     resultado["notebook"] = {chave: dados.get("auto_score") for chave, dados in resultado["celulas"].items() if "#" not in chave}
     for nb in entregues:
         nome_nb = f"{nb}.ipynb"
@@ -341,7 +344,23 @@ MOTIVOS_DA_FALHA = {
     KERNEL: "o kernel (o processo que roda o notebook) morreu no meio da correção (os._exit, sys.exit no "
             "kernel, falta de memória?)",
     SUSPEITA: "o notebook passou dos limites da correção (disco ou memória somados) e foi encerrado",
+    INVALIDO: "o nbgrader recusou o notebook entregue: os metadados do nbgrader de alguma célula (o "
+              "identificador ou os pontos de uma célula de teste) foram alterados, duplicados ou criados. Baixe o "
+              "enunciado de novo, copie para ele só as suas soluções e entregue outra vez",
 }
+
+#: Linhas do log do nbgrader que não dizem a causa de uma recusa.
+_SEM_CAUSA = re.compile(r"Traceback|There was an error processing|Please see the|One or more notebooks in the assignment")
+
+
+def erro_do_nbgrader(log: str) -> str | None:
+    """A causa de o nbgrader ter recusado um notebook, tirada do log dele (a primeira linha de erro que
+    diz alguma coisa), ou None."""
+    for linha in log.splitlines():
+        casamento = re.search(r"\| ERROR\] (.+)|(?:ValidationError|MissingEntry|ValueError): (.+)", linha)
+        if casamento and not _SEM_CAUSA.search(linha):
+            return (casamento.group(1) or casamento.group(2)).strip()[:300]
+    return None
 
 
 def notebook_de_falha(fonte: dict, submissao: dict, status: str, prazo: float) -> dict:
@@ -351,8 +370,15 @@ def notebook_de_falha(fonte: dict, submissao: dict, status: str, prazo: float) -
         c["metadata"]["nbgrader"]["grade_id"]: c for c in fonte["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
     }
     nb = json.loads(json.dumps(submissao))
+    vistos = set()
     for celula in nb.get("cells", []):
         meta = celula.get("metadata", {}).get("nbgrader", {})
+        if meta and (meta.get("grade_id") not in da_fonte or meta.get("grade_id") in vistos):
+            # Metadados que o enunciado não tem (um identificador trocado ou inventado, uma célula de teste
+            # copiada): a célula vira uma célula comum, senão o nbgrader generate_feedback a recusa.
+            celula["metadata"].pop("nbgrader")
+            continue
+        vistos.add(meta.get("grade_id"))
         if meta.get("grade_id") in da_fonte and (meta.get("locked") or meta.get("grade")):
             original = da_fonte[meta["grade_id"]]
             celula["source"] = original["source"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import re
 import sys
 import threading
 import time
@@ -125,7 +126,13 @@ def _depois(curso: Curso, exercicio: str, linhas: Turma, feedback: bool, nao_gra
         except Exception as erro:  # noqa: BLE001 - a falha vai para o relatório e para o código de saída
             linhas.falhas.append(f"nbgrader export falhou ({type(erro).__name__}): {str(erro)[:300]}")
         if fb is not None and fb.result().returncode != 0:
-            linhas.falhas.append(f"nbgrader generate_feedback falhou (código {fb.result().returncode}): {_ultima_linha(fb.result())}")
+            sem = sorted(set(re.findall(r"error processing assignment '[^']*' for student '([^']+)'", fb.result().stderr or "")))
+            if sem:
+                # O nbgrader gera o feedback de cada aluno por conta própria: só estes ficaram sem.
+                linhas.falhas.append(f"nbgrader generate_feedback não gerou o feedback de {', '.join(sem)} (os outros alunos "
+                                     f"receberam): {_ultima_linha(fb.result())}")
+            else:
+                linhas.falhas.append(f"nbgrader generate_feedback falhou (código {fb.result().returncode}): {_ultima_linha(fb.result())}")
     if antigo is not None and not destino.exists():
         destino.write_text(antigo, encoding="utf-8")
     preservar_linhas(antigo, destino, exercicio, nao_gravados)
