@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import io
 import json
@@ -506,3 +507,42 @@ def test_saida_enorme_do_aluno_fica_pequena_no_notebook_corrigido_e_no_feedback(
     assert corrigido.stat().st_size < 3_000_000  # 8 MB + 2 MB + 200 mil linhas, encurtados
     assert "caracteres omitidos" in corrigido.read_text()
     assert (curso / "feedback" / "barulhento" / EX / f"{EX}.html").stat().st_size < 600_000
+
+
+def test_pastas_de_uma_correcao_morta_sao_apagadas_na_seguinte(tmp_path: Path):
+    """O corretor morto com kill -9 deixa as pastas temporárias (a entrega, o pedido da nota de registro
+    com os testes ocultos): a correção seguinte apaga as de processos que não existem mais — e só elas."""
+    from autograder.instrutor import restos
+
+    morto = subprocess.Popen([sys.executable, "-c", "pass"])
+    morto.wait(timeout=60)
+    vivo = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        pastas = {
+            "morta": tmp_path / f"corrigir-{morto.pid}-ana-x1",
+            "registro_morta": tmp_path / f"registro-{morto.pid}-y2",
+            "viva": tmp_path / f"corrigir-{vivo.pid}-bia-z3",
+            "deste": tmp_path / f"{restos.prefixo('registro')}w4",
+            "outra": tmp_path / f"corrigir-sem-pid-{morto.pid}",
+        }
+        for pasta in pastas.values():
+            (pasta / "autograded").mkdir(parents=True)
+            arquivo = pasta / "autograded" / "corrigido.ipynb"
+            arquivo.write_text("{}")
+            arquivo.chmod(0o444)  # como o nbgrader deixa o notebook corrigido
+            (pasta / "autograded").chmod(0o555)
+        # Um processo novo com o pid de uma pasta antiga não a salva: ele começou depois dela.
+        reusada = tmp_path / f"corrigir-{vivo.pid}-caio-r5"
+        reusada.mkdir()
+        os.utime(reusada, (time.time() - 3600, time.time() - 3600))
+        apagadas = restos.limpar(tmp_path)
+        assert sorted(p.name for p in apagadas) == sorted([pastas["morta"].name, pastas["registro_morta"].name, reusada.name])
+        for nome in ("viva", "deste", "outra"):
+            assert pastas[nome].exists(), nome
+        assert restos.limpar(tmp_path) == []
+    finally:
+        vivo.kill()
+        vivo.wait(timeout=30)
+        for pasta in tmp_path.rglob("*"):
+            with contextlib.suppress(OSError):
+                pasta.chmod(0o755)

@@ -20,7 +20,7 @@ import uuid
 import warnings
 from pathlib import Path
 
-from autograder.instrutor import registro, suspeitas
+from autograder.instrutor import registro, restos, suspeitas
 from autograder.instrutor.feedback import anotar_registro
 from autograder.instrutor.modelo import Modelo, config_do_modelo, montar, preparar_modelo  # noqa: F401 - API
 from autograder.instrutor.sandbox import Limites, VigiaDosLimites, matar, processos_com
@@ -64,7 +64,7 @@ def corrigir_um(
         "timestamp": None, "atrasos": {},
     }
     limites = limites or Limites(cpu=int(prazo) + 60)
-    with tempfile.TemporaryDirectory(prefix=f"corrigir-{aluno}-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"{restos.prefixo('corrigir')}{aluno}-") as tmp:
         try:
             resultado["status"] = _corrigir_em(Path(tmp), modelo, exercicio, aluno, arquivos, prazo, isolar, limites, resultado)
         except Exception as erro:  # noqa: BLE001 - um aluno não derruba a correção da turma

@@ -14,7 +14,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolE
 from dataclasses import asdict
 from pathlib import Path
 
-from autograder.instrutor import diario
+from autograder.instrutor import diario, restos
 from autograder.instrutor.ambiente import ambiente, nbgrader
 from autograder.instrutor.autograde import corrigir_um
 from autograder.instrutor.curso import Curso
@@ -50,6 +50,7 @@ def corrigir(
     """
     inicio = time.perf_counter()
     dispensar_gramatica_iri()  # antes do primeiro import do nbformat neste processo
+    restos.limpar()  # as pastas temporárias de uma correção anterior que morreu no meio (kill -9)
     curso = Curso.carregar(curso)
     pastas = sorted(Path(p) for p in glob.glob(str(curso.pasta_de("submitted", exercicio, "*"))) if Path(p).is_dir())
     arquivo_diario = curso.pasta / "relatorios" / exercicio / "diario.jsonl"

@@ -33,6 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from autograder.instrutor import restos
 from autograder.instrutor.sandbox import Limites, Sandbox, VigiaDosLimites, matar, processos_com
 from autograder.instrutor.sinteticas import texto
 
@@ -122,7 +123,7 @@ def rodar_celulas(
     compartilhada.mkdir(exist_ok=True)
     caixa = Sandbox(pasta, gravaveis=[compartilhada], limites=limites) if isolar else None
     confiavel = not isolar or biblioteca_com_executor()
-    with tempfile.TemporaryDirectory(prefix="registro-") as fora:
+    with tempfile.TemporaryDirectory(prefix=restos.prefixo("registro")) as fora:
         pedido_dados = {"celulas": celulas}
         if confiavel:
             # O pedido (com os testes ocultos) e a resposta ficam fora da pasta que o sandbox vê.
