@@ -174,6 +174,8 @@ def carregar(nome_modulo: str, prazo: float = 15.0) -> ModuloDoAluno:
                 "devem ficar import, constantes, def e class. Ponha o resto dentro de uma função ou de "
                 'if __name__ == "__main__":.' + execucao.saida_mostrada()
             )
+        if execucao.nao_iniciou is not None:
+            raise FalhaNoFilho(_mensagem_nao_iniciou(f"importar {nome_modulo}.py", execucao))
         raise FalhaNoFilho(f"importar {nome_modulo}.py: {_descrever_saida(execucao.codigo_saida)}." + execucao.saida_mostrada())
     if resposta[0] == "sintaxe":
         _, linha, msg, texto = resposta
@@ -470,6 +472,11 @@ class Execucao:
     adulteracao: str | None = None
     #: Por que a resposta do executor não confere com os diários (veja :func:`sondas_dos_diarios`).
     forjada: str | None = None
+    #: O executor terminou antes de chegar ao código do aluno (sem resposta e sem gravar o seu pid):
+    #: falha da máquina (o sandbox, o Python), não do aluno. Traz a última linha que ele escreveu.
+    nao_iniciou: str | None = None
+    #: Quantas vezes o executor foi iniciado (a segunda só quando o primeiro não iniciou).
+    tentativas: int = 1
 
     @property
     def iniciados(self) -> list[dict]:
@@ -584,8 +591,29 @@ def sondas_dos_diarios(declarado: dict, pasta: Path) -> tuple[dict, str | None]:
     return confiaveis, forjada
 
 
+#: Com menos que isto do prazo, um executor que não iniciou não é tentado de novo.
+PRAZO_MINIMO_DA_SEGUNDA = 5.0
+
+
 def _rodar(pedido: dict, nome: str, prazo: float) -> Execucao:
-    """Roda um pedido num executor, vigiando a árvore; devolve a Execucao (sem levantar)."""
+    """Roda um pedido num executor, vigiando a árvore; devolve a Execucao (sem levantar).
+
+    Se o executor termina sem chegar ao código do aluno (numa máquina carregada, o sandbox ou o Python
+    podem falhar ao partir), ele é iniciado de novo, uma vez, com o que sobra do prazo: uma falha da
+    máquina não tira ponto de ninguém."""
+    inicio = time.monotonic()
+    execucao = _rodar_uma_vez(pedido, nome, prazo)
+    resta = prazo - (time.monotonic() - inicio)
+    if execucao.nao_iniciou is not None and resta >= PRAZO_MINIMO_DA_SEGUNDA:
+        primeira = execucao
+        execucao = _rodar_uma_vez(pedido, nome, resta)
+        execucao.tentativas = 2
+        execucao.segundos += primeira.segundos
+        execucao.saida = primeira.saida + execucao.saida
+    return execucao
+
+
+def _rodar_uma_vez(pedido: dict, nome: str, prazo: float) -> Execucao:
     marca = uuid.uuid4().hex
     trabalho = _pasta_de_trabalho()
     (trabalho / "sondas").mkdir()
@@ -658,6 +686,8 @@ def _rodar(pedido: dict, nome: str, prazo: float) -> Execucao:
         else:
             executor.esperar(0.5)
         execucao.codigo_saida = executor.codigo()
+        if not dados and not execucao.estourou and not (trabalho / "sondas" / _executor.ARQUIVO_PID).exists():
+            execucao.nao_iniciou = executor.ultima_linha_da_partida()
     finally:
         arvore.encerrar()
         executor_local = locals().get("executor")
@@ -729,6 +759,9 @@ class _ExecutorMultiprocessing:
     def codigo(self) -> int | None:
         return self._processo.exitcode
 
+    def ultima_linha_da_partida(self) -> str:
+        return ""  # o filho do multiprocessing escreve na saída capturada desde o começo
+
     def encerrar(self) -> None:
         if self._processo.is_alive():
             self._processo.kill()
@@ -744,11 +777,15 @@ class _ExecutorComando:
         leitura, escrita = os.pipe()
         os.set_inheritable(escrita, True)
         comando = [*prefixo, sys.executable, "-m", "autograder._executor", str(escrita)]
+        # O stderr da partida (o do sandbox, o do Python antes de o executor redirecionar a saída) fica
+        # num arquivo ao lado da saída capturada: é a causa, se o executor não iniciar.
+        self._partida = Path(pedido["saida"]).with_name("partida.txt")
         try:
-            self._processo = subprocess.Popen(
-                comando, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                pass_fds=(escrita,), cwd=pedido["pasta"],
-            )
+            with open(self._partida, "wb") as erros:
+                self._processo = subprocess.Popen(
+                    comando, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=erros,
+                    pass_fds=(escrita,), cwd=pedido["pasta"],
+                )
         finally:
             os.close(escrita)
         self.pid = self._processo.pid
@@ -758,7 +795,12 @@ class _ExecutorComando:
         try:
             self._processo.stdin.write(pickle.dumps(pedido))
             self._processo.stdin.close()
-        except (BrokenPipeError, OSError, pickle.PicklingError, TypeError, AttributeError) as erro:
+        except BrokenPipeError:
+            # O executor morreu antes de ler o pedido (o sandbox não partiu): quem espera a resposta vê
+            # que ele não iniciou (e o inicia de novo).
+            with contextlib.suppress(OSError):
+                self._processo.stdin.close()
+        except (OSError, pickle.PicklingError, TypeError, AttributeError) as erro:
             self.encerrar()
             raise FalhaNoFilho(f"não consegui mandar a função ou seus argumentos ao executor: {erro}") from None
 
@@ -795,6 +837,13 @@ class _ExecutorComando:
     def codigo(self) -> int | None:
         return self._processo.poll()
 
+    def ultima_linha_da_partida(self) -> str:
+        try:
+            linhas = [x for x in self._partida.read_bytes()[-4000:].decode("utf-8", "replace").splitlines() if x.strip()]
+        except OSError:
+            linhas = []
+        return linhas[-1].strip()[:300] if linhas else ""
+
     def encerrar(self) -> None:
         if self._processo.poll() is None:
             self._processo.kill()
@@ -829,6 +878,13 @@ def _conferir_funcao(funcao) -> None:
             f"a função {nome} foi definida dentro de outra função: o processo filho não consegue "
             "importá-la. Defina-a no nível do módulo."
         )
+
+
+def _mensagem_nao_iniciou(nome: str, execucao: Execucao) -> str:
+    causa = f": {execucao.nao_iniciou}" if execucao.nao_iniciou else ""
+    return (f"{nome}: o processo do teste não conseguiu começar, {execucao.tentativas} vez(es) ("
+            f"{_descrever_saida(execucao.codigo_saida)}{causa}) — uma falha da máquina que corrige, e não do "
+            "seu código, que nem chegou a rodar. Rode a célula de novo; se persistir, avise o professor.")
 
 
 def _descrever_saida(codigo: int | None) -> str:
@@ -959,6 +1015,8 @@ def interpretar(execucao: Execucao, prazo: float):
                 f"{nome} não terminou em {prazo:g} s. Os processos continuavam trabalhando (usando CPU ou "
                 "dormindo): um laço sem fim, ou trabalho demais para o prazo?"
             )
+        if execucao.nao_iniciou is not None:
+            raise FalhaNoFilho(_mensagem_nao_iniciou(nome, execucao))
         raise FalhaNoFilho(f"{nome}: {_descrever_saida(execucao.codigo_saida)} antes de devolver um resultado.")
     tipo = resposta[0]
     if tipo == "falta":

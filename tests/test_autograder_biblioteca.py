@@ -348,6 +348,32 @@ def test_sonda_funcao_sem_encontro_custa_uma_espera_e_nao_uma_por_chamada():
 # --- modo do corretor: executor por comando ----------------------------------------------------
 
 
+def test_executor_que_nao_inicia_e_iniciado_de_novo_uma_vez(tmp_path, monkeypatch):
+    """Numa máquina carregada, o sandbox ou o Python podem falhar ao iniciar o executor (a ci66 da
+    sessão 9 viu um aluno correto perder 3 pontos assim: "terminou de repente com código de saída 1").
+    Sem ter chegado ao código do aluno, o executor é iniciado de novo, uma vez; falhando de novo, a
+    mensagem culpa a máquina, com a causa, e não o aluno. O código do aluno que sai sem resposta não
+    ganha segunda tentativa."""
+    partidas = tmp_path / "partidas"
+    falha_a_primeira = ["sh", "-c", f'echo x >> {partidas}; if [ "$(wc -l < {partidas})" -eq 1 ]; then '
+                        'echo "bwrap: falha de teste na partida" >&2; exit 1; fi; exec "$@"', "sh"]
+    monkeypatch.setenv("AUTOGRADER_EXECUTOR", json.dumps(falha_a_primeira))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "solucao_y.py").write_text("import os\ndef f(x):\n    return x + 1\ndef sai():\n    os._exit(1)\n")
+    sol = carregar("solucao_y", prazo=PRAZO)  # a primeira partida (a da importação) falha
+    assert rodar_no_filho(sol.f, 1, prazo=20) == 2
+    assert partidas.read_text().count("x") == 3
+    with pytest.raises(FalhaNoFilho, match="terminou de repente com código de saída 1"):
+        rodar_no_filho(sol.sai, prazo=20)
+    assert partidas.read_text().count("x") == 4
+    monkeypatch.setenv("AUTOGRADER_EXECUTOR", json.dumps(["sh", "-c", 'echo "bwrap: sem namespace" >&2; exit 1', "sh"]))
+    with pytest.raises(FalhaNoFilho, match=r"não conseguiu começar, 2 vez\(es\) \(o processo terminou de repente com "
+                                           r"código de saída 1.*: bwrap: sem namespace\) — uma falha da máquina"):
+        rodar_no_filho(sol.f, 1, prazo=20)
+    with pytest.raises(FalhaNoFilho, match=r"importar solucao_y.py: o processo do teste não conseguiu começar, 2 vez"):
+        carregar("solucao_y", prazo=PRAZO)
+
+
 def test_executor_por_comando_com_prefixo(tmp_path, monkeypatch):
     """Com AUTOGRADER_EXECUTOR, o executor é um comando (aqui, `unshare` com PID próprio, se houver)."""
     prefixo = []
