@@ -77,11 +77,20 @@ class Registro:
     """O que a página reclamou: erros do console, exceções de JavaScript e pedidos que falharam.
 
     Pedidos a outros endereços vão para ``externos``, não para ``erros`` (a rede dos testes é
-    fechada, e ``barrar_externos`` os barra antes de saírem): quem testa decide o que é permitido."""
+    fechada, e ``barrar_externos`` os barra antes de saírem): quem testa decide o que é permitido.
+
+    Com ``refazer_cancelados``, um pedido ao servidor que o próprio Chromium cancelou
+    (``net::ERR_ABORTED``: a página mudou antes de ele terminar — o favicon, que o Chromium pede
+    por último, é o caso comum) não é erro por si: ``esvaziar`` pede o mesmo endereço de novo, fora
+    do navegador, e só o que não vier com 200 vira erro. Um arquivo que falta continua apontado;
+    a pressa do teste em mudar de página, numa máquina carregada, não. Só para servidores sem
+    autenticação (o do livro): no Jupyter, o pedido refeito sem o token daria 403."""
 
     origem: str
+    refazer_cancelados: bool = False
     erros: list[str] = field(default_factory=list)
     externos: set[str] = field(default_factory=set)
+    cancelados: set[str] = field(default_factory=set)
 
     def observar(self, pagina) -> None:
         origem = self.origem
@@ -100,13 +109,26 @@ class Registro:
         self.erros.append(f"console: {mensagem.text} ({url})")
 
     def _falhou(self, pedido) -> None:
-        if pedido.url.startswith(self.origem):
-            self.erros.append(f"falhou: {pedido.url} ({pedido.failure})")
-        else:
+        if not pedido.url.startswith(self.origem):
             self.externos.add(urllib.parse.urlsplit(pedido.url).netloc)
+        elif self.refazer_cancelados and "ERR_ABORTED" in (pedido.failure or ""):
+            self.cancelados.add(pedido.url)
+        else:
+            self.erros.append(f"falhou: {pedido.url} ({pedido.failure})")
 
     def esvaziar(self) -> list[str]:
         erros, self.erros = self.erros, []
+        cancelados, self.cancelados = sorted(self.cancelados), set()
+        for url in cancelados:
+            try:
+                with urllib.request.urlopen(url, timeout=30) as resposta:
+                    codigo = resposta.status
+            except urllib.error.HTTPError as erro:
+                codigo = erro.code
+            except OSError as erro:
+                codigo = f"sem resposta ({erro})"
+            if codigo != 200:
+                erros.append(f"falhou: {url} (cancelado pelo navegador; pedido de novo: {codigo})")
         return erros
 
 

@@ -34,10 +34,10 @@ pytestmark = [pytest.mark.navegador, pytest.mark.lento]
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
 
 
-def _pagina_vigiada(contexto, origem: str):
+def _pagina_vigiada(contexto, origem: str, refazer_cancelados: bool = False):
     """Uma aba nova e o registro do que ela reclamar (console, JavaScript, pedidos a ``origem``)."""
     pagina = contexto.new_page()
-    registro = Registro(origem)
+    registro = Registro(origem, refazer_cancelados=refazer_cancelados)
     registro.observar(pagina)
     return pagina, registro
 
@@ -59,6 +59,31 @@ def site(livro: Path):
     exigir_chromium()
     with servir_pasta(livro) as url:
         yield url
+
+
+def test_registro_refaz_o_pedido_que_o_navegador_cancelou_e_so_aponta_o_que_falta(tmp_path: Path):
+    """Um pedido local cancelado pelo Chromium (ERR_ABORTED, a página mudou antes) é pedido de novo
+    fora do navegador: o arquivo que existe não é erro, o que falta é; outra falha é sempre erro."""
+    (tmp_path / "favicon.png").write_bytes(b"png")
+
+    class Pedido:
+        def __init__(self, url: str, failure: str):
+            self.url, self.failure = url, failure
+
+    with servir_pasta(tmp_path) as url:
+        registro = Registro(url, refazer_cancelados=True)
+        registro._falhou(Pedido(f"{url}/favicon.png", "net::ERR_ABORTED"))
+        registro._falhou(Pedido(f"{url}/falta.png", "net::ERR_ABORTED"))
+        registro._falhou(Pedido(f"{url}/outro.css", "net::ERR_CONNECTION_RESET"))
+        registro._falhou(Pedido("http://cdn.example/x.js", "net::ERR_ABORTED"))
+        erros = registro.esvaziar()
+        assert erros == [f"falhou: {url}/outro.css (net::ERR_CONNECTION_RESET)",
+                         f"falhou: {url}/falta.png (cancelado pelo navegador; pedido de novo: 404)"], erros
+        assert registro.externos == {"cdn.example"} and registro.esvaziar() == []
+        # Sem a opção (o Jupyter, que pede token), o cancelamento continua erro, como antes.
+        estrito = Registro(url)
+        estrito._falhou(Pedido(f"{url}/favicon.png", "net::ERR_ABORTED"))
+        assert estrito.esvaziar() == [f"falhou: {url}/favicon.png (net::ERR_ABORTED)"]
 
 
 #: O que a página de uma aula com fórmulas tem de mostrar depois que o MathJax termina: cada fórmula
@@ -89,7 +114,7 @@ def test_livro_cada_pagina_carrega_sem_erros_com_os_graficos_e_as_formulas_sem_n
     with navegador() as contexto:
         # Todo pedido passa pelo teste: o que não for do servidor local é barrado e anotado.
         externos = barrar_externos(contexto, site)
-        pagina, registro = _pagina_vigiada(contexto, site)
+        pagina, registro = _pagina_vigiada(contexto, site, refazer_cancelados=True)
         for nome in paginas:
             resposta = pagina.goto(f"{site}/{nome}.html", wait_until="load")
             assert resposta is not None and resposta.status == 200, f"{nome}: HTTP {resposta and resposta.status}"
@@ -170,7 +195,7 @@ def test_livro_navegacao_alcanca_todas_as_paginas_em_ordem(site: str):
 
 def test_livro_busca_acha_as_aulas(site: str):
     with navegador() as contexto:
-        pagina, registro = _pagina_vigiada(contexto, site)
+        pagina, registro = _pagina_vigiada(contexto, site, refazer_cancelados=True)
         pagina.goto(f"{site}/search.html?q=Barrier")
         resultados = pagina.locator("#search-results ul.search li")
         resultados.first.wait_for()
