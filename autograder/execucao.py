@@ -434,12 +434,35 @@ class _Vigia:
         return time.monotonic() - self.ultimo_sinal if self.ativo else 0.0
 
 
-def _diagnostico(processos: list[psutil.Process], pid_executor: int | None, nome: str) -> str:
+def _onde_espera_o_servidor(pid: int) -> str:
+    """Onde está o servidor de um Manager. A linha principal dele só espera o fim (``serve_forever``,
+    de segundo em segundo) e não diz nada sobre o programa; quem diz são as threads que atendem os
+    clientes: uma parada sem prazo numa trava, fila ou condição é um pedido de um cliente (``get``,
+    ``acquire``, ``wait``) preso no servidor; as outras esperam o próximo pedido."""
+    try:
+        tarefas = [tid for tid in os.listdir(f"/proc/{pid}/task") if tid != str(pid)]
+    except OSError:
+        return "servidor de um Manager"
+    presos = sum(1 for tid in tarefas
+                 if "futex" in _ler(f"/proc/{pid}/task/{tid}/wchan") and not _thread_pode_acordar(pid, tid))
+    if presos == 1:
+        return "um pedido de um processo (get/acquire/wait) parado numa fila, trava ou condição do Manager"
+    if presos:
+        return f"{presos} pedidos de processos (get/acquire/wait) parados em filas, travas ou condições do Manager"
+    return "esperando pedidos (nenhum pedido parado no servidor)"
+
+
+def _diagnostico(processos: list[psutil.Process], pid_executor: int | None, nome: str,
+                 servidores: set[int] = frozenset()) -> str:
     linhas = []
     for proc in processos[:8]:
         try:
-            quem = "o executor do teste" if proc.pid == pid_executor else f"o processo {proc.name()} (pid {proc.pid})"
-            linhas.append(f"    {quem}: {_onde_espera(proc)}")
+            if proc.pid == pid_executor:
+                linhas.append(f"    o executor do teste: {_onde_espera(proc)}")
+            elif proc.pid in servidores:
+                linhas.append(f"    o servidor do Manager (pid {proc.pid}): {_onde_espera_o_servidor(proc.pid)}")
+            else:
+                linhas.append(f"    o processo {proc.name()} (pid {proc.pid}): {_onde_espera(proc)}")
         except psutil.Error:
             continue
     return ("\nOnde cada processo estava:\n" + "\n".join(linhas)) if linhas else ""
@@ -662,7 +685,7 @@ def _rodar_uma_vez(pedido: dict, nome: str, prazo: float) -> Execucao:
                     break
         if execucao.estourou:
             vivos = arvore.vivos(ajudantes=False)
-            execucao.diagnostico = _diagnostico(vivos, executor.pid, nome) if execucao.impasse else ""
+            execucao.diagnostico = _diagnostico(vivos, executor.pid, nome, vigia.servidores_de_manager()) if execucao.impasse else ""
         if dados:
             execucao.forjada = _conferir_registro_da_resposta(dados, trabalho / "sondas")
             try:

@@ -112,6 +112,42 @@ def test_impasse_pelo_manager_e_cortado_em_segundos(metodo):
     assert time.monotonic() - inicio < 90, "o impasse pelo Manager deveria ser cortado em segundos, não no prazo de 180 s"
     texto = str(erro.value)
     assert "ficou bloqueado" in texto and "impasse" in texto, texto
+    # O diagnóstico aponta o pedido preso no servidor (o get da fila), não a linha principal dele, que
+    # só espera o fim e antes aparecia como "um processo python esperando uma trava".
+    servidor = [linha for linha in texto.splitlines() if "o servidor do Manager (pid " in linha]
+    assert len(servidor) == 1 and "um pedido de um processo (get/acquire/wait) parado numa fila" in servidor[0], texto
+    assert "o executor do teste: esperando dados num soquete" in texto, texto
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="o diagnóstico lê o /proc (Linux)")
+def test_diagnostico_do_servidor_do_manager_conta_os_pedidos_presos():
+    """Parado, o servidor "espera pedidos"; cada get sem prazo numa fila dele é um pedido preso."""
+    import multiprocessing
+    import threading
+
+    from autograder.execucao import _onde_espera_o_servidor
+
+    def ver(esperado: str) -> str:
+        limite = time.monotonic() + 20
+        while (visto := _onde_espera_o_servidor(pid)) != esperado and time.monotonic() < limite:
+            time.sleep(0.05)
+        return visto
+
+    with multiprocessing.get_context("fork").Manager() as gerente:
+        pid = gerente._process.pid
+        fila = gerente.Queue()
+        assert ver("esperando pedidos (nenhum pedido parado no servidor)").startswith("esperando pedidos")
+        leitores = [threading.Thread(target=fila.get, daemon=True) for _ in range(2)]
+        leitores[0].start()
+        assert ver(um := "um pedido de um processo (get/acquire/wait) parado numa fila, trava ou condição do Manager") == um
+        leitores[1].start()
+        assert ver(dois := "2 pedidos de processos (get/acquire/wait) parados em filas, travas ou condições do Manager") == dois
+        fila.put(1)
+        fila.put(2)
+        for leitor in leitores:
+            leitor.join(timeout=20)
+        assert not any(leitor.is_alive() for leitor in leitores)
+        assert ver("esperando pedidos (nenhum pedido parado no servidor)").startswith("esperando pedidos")
 
 
 def test_lento_mas_correto_pelo_manager_nao_e_cortado_como_impasse(metodo):
