@@ -611,7 +611,30 @@ def sondas_dos_diarios(declarado: dict, pasta: Path) -> tuple[dict, str | None]:
                 break
             disponiveis[chave] -= 1
         confiaveis[ident] = (eventos, valor[1], descartados)
-    return confiaveis, forjada
+    return _ate_a_devolucao(confiaveis), forjada
+
+
+def _ate_a_devolucao(sondas_lidas: dict) -> dict:
+    """Sem os eventos que o executor anotou depois de a função do aluno voltar (a marca do
+    :meth:`sondas.Materializacao.marcar_devolucao`; a última, se houver mais de uma): o ``join`` que o
+    ``multiprocessing`` dá nos filhos ao terminar o executor, o que roda ao empacotar o resultado.
+    Esses eventos não são do código do aluno e chegam aos diários ou não conforme a pressa de quem
+    os lê — com eles, "não deu join no filho" passava numa correção e falhava na outra. Os eventos
+    dos filhos ficam todos: o que um filho faz depois da volta ainda é do programa do aluno."""
+    processos = sondas_lidas.get(sondas.DIARIO_DOS_PROCESSOS, ([], None, 0))[0]
+    marcas = [e.get("t") for e in processos
+              if e.get("op") == sondas.MARCA_DA_DEVOLUCAO and e.get("no_executor") is True and isinstance(e.get("t"), int)]
+    if not marcas:
+        return sondas_lidas
+    corte = max(marcas)
+
+    def depois(evento: dict) -> bool:
+        if evento.get("no_executor") is not True:
+            return False
+        return evento.get("op") == sondas.MARCA_DA_DEVOLUCAO or (isinstance(evento.get("t"), int) and evento["t"] > corte)
+
+    return {ident: ([e for e in eventos if not depois(e)], final, descartados)
+            for ident, (eventos, final, descartados) in sondas_lidas.items()}
 
 
 #: Com menos que isto do prazo, um executor que não iniciou não é tentado de novo.
