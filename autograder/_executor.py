@@ -168,7 +168,10 @@ def executar_pedido(pedido: dict) -> tuple:
         funcao = _resolver(pedido)
         args = [contexto.materializar(a) for a in pedido["args"]]
         kwargs = {k: contexto.materializar(v) for k, v in pedido["kwargs"].items()}
-        resultado = funcao(*args, **kwargs)
+        try:
+            resultado = funcao(*args, **kwargs)
+        finally:
+            contexto.marcar_devolucao()
     except _FaltaNoModulo as falta:
         return ("falta", falta.modulo, falta.nome)
     except BaseException as erro:  # noqa: BLE001 - tudo volta ao teste como mensagem

@@ -434,12 +434,35 @@ class _Vigia:
         return time.monotonic() - self.ultimo_sinal if self.ativo else 0.0
 
 
-def _diagnostico(processos: list[psutil.Process], pid_executor: int | None, nome: str) -> str:
+def _onde_espera_o_servidor(pid: int) -> str:
+    """Onde está o servidor de um Manager. A linha principal dele só espera o fim (``serve_forever``,
+    de segundo em segundo) e não diz nada sobre o programa; quem diz são as threads que atendem os
+    clientes: uma parada sem prazo numa trava, fila ou condição é um pedido de um cliente (``get``,
+    ``acquire``, ``wait``) preso no servidor; as outras esperam o próximo pedido."""
+    try:
+        tarefas = [tid for tid in os.listdir(f"/proc/{pid}/task") if tid != str(pid)]
+    except OSError:
+        return "servidor de um Manager"
+    presos = sum(1 for tid in tarefas
+                 if "futex" in _ler(f"/proc/{pid}/task/{tid}/wchan") and not _thread_pode_acordar(pid, tid))
+    if presos == 1:
+        return "um pedido de um processo (get/acquire/wait) parado numa fila, trava ou condição do Manager"
+    if presos:
+        return f"{presos} pedidos de processos (get/acquire/wait) parados em filas, travas ou condições do Manager"
+    return "esperando pedidos (nenhum pedido parado no servidor)"
+
+
+def _diagnostico(processos: list[psutil.Process], pid_executor: int | None, nome: str,
+                 servidores: set[int] = frozenset()) -> str:
     linhas = []
     for proc in processos[:8]:
         try:
-            quem = "o executor do teste" if proc.pid == pid_executor else f"o processo {proc.name()} (pid {proc.pid})"
-            linhas.append(f"    {quem}: {_onde_espera(proc)}")
+            if proc.pid == pid_executor:
+                linhas.append(f"    o executor do teste: {_onde_espera(proc)}")
+            elif proc.pid in servidores:
+                linhas.append(f"    o servidor do Manager (pid {proc.pid}): {_onde_espera_o_servidor(proc.pid)}")
+            else:
+                linhas.append(f"    o processo {proc.name()} (pid {proc.pid}): {_onde_espera(proc)}")
         except psutil.Error:
             continue
     return ("\nOnde cada processo estava:\n" + "\n".join(linhas)) if linhas else ""
@@ -588,7 +611,30 @@ def sondas_dos_diarios(declarado: dict, pasta: Path) -> tuple[dict, str | None]:
                 break
             disponiveis[chave] -= 1
         confiaveis[ident] = (eventos, valor[1], descartados)
-    return confiaveis, forjada
+    return _ate_a_devolucao(confiaveis), forjada
+
+
+def _ate_a_devolucao(sondas_lidas: dict) -> dict:
+    """Sem os eventos que o executor anotou depois de a função do aluno voltar (a marca do
+    :meth:`sondas.Materializacao.marcar_devolucao`; a última, se houver mais de uma): o ``join`` que o
+    ``multiprocessing`` dá nos filhos ao terminar o executor, o que roda ao empacotar o resultado.
+    Esses eventos não são do código do aluno e chegam aos diários ou não conforme a pressa de quem
+    os lê — com eles, "não deu join no filho" passava numa correção e falhava na outra. Os eventos
+    dos filhos ficam todos: o que um filho faz depois da volta ainda é do programa do aluno."""
+    processos = sondas_lidas.get(sondas.DIARIO_DOS_PROCESSOS, ([], None, 0))[0]
+    marcas = [e.get("t") for e in processos
+              if e.get("op") == sondas.MARCA_DA_DEVOLUCAO and e.get("no_executor") is True and isinstance(e.get("t"), int)]
+    if not marcas:
+        return sondas_lidas
+    corte = max(marcas)
+
+    def depois(evento: dict) -> bool:
+        if evento.get("no_executor") is not True:
+            return False
+        return evento.get("op") == sondas.MARCA_DA_DEVOLUCAO or (isinstance(evento.get("t"), int) and evento["t"] > corte)
+
+    return {ident: ([e for e in eventos if not depois(e)], final, descartados)
+            for ident, (eventos, final, descartados) in sondas_lidas.items()}
 
 
 #: Com menos que isto do prazo, um executor que não iniciou não é tentado de novo.
@@ -662,7 +708,7 @@ def _rodar_uma_vez(pedido: dict, nome: str, prazo: float) -> Execucao:
                     break
         if execucao.estourou:
             vivos = arvore.vivos(ajudantes=False)
-            execucao.diagnostico = _diagnostico(vivos, executor.pid, nome) if execucao.impasse else ""
+            execucao.diagnostico = _diagnostico(vivos, executor.pid, nome, vigia.servidores_de_manager()) if execucao.impasse else ""
         if dados:
             execucao.forjada = _conferir_registro_da_resposta(dados, trabalho / "sondas")
             try:

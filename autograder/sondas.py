@@ -96,6 +96,8 @@ def esperar_ate(condicao_ok, prazo: float, passo: float = 0.01) -> bool:
 #: O diário dos processos que o código do aluno inicia, dos joins, das entregas e das esperas
 #: (:meth:`Materializacao.vigiar_inicios`), na pasta das sondas.
 DIARIO_DOS_PROCESSOS = "_processos"
+#: No diário dos processos: a função do aluno voltou (:meth:`Materializacao.marcar_devolucao`).
+MARCA_DA_DEVOLUCAO = "devolveu"
 
 
 def eventos_de_processos_em(pasta: str, limite: int = 200_000) -> list[dict]:
@@ -924,6 +926,14 @@ class Materializacao:
             raise TypeError(f"sonda desconhecida: {sonda.tipo}")
         self.objetos[sonda.ident] = (sonda, objeto, diario)
         return objeto
+
+    def marcar_devolucao(self) -> None:
+        """Anota, no diário dos processos, o instante em que a função do aluno voltou (ou levantou).
+        O que o executor faz depois — empacotar o resultado, o ``join`` dos filhos que o
+        ``multiprocessing`` dá ao terminar o processo, finalizadores — não é do código do aluno, e
+        chegaria ou não aos diários conforme a pressa de quem os lê: o teste ignora os eventos do
+        executor posteriores a esta marca (:func:`autograder.execucao.sondas_dos_diarios`)."""
+        self.inicios.anotar(MARCA_DA_DEVOLUCAO)
 
     def coletar(self, limite: int) -> dict[str, tuple[list[dict], object, int]]:
         """{ident: (eventos, estado final, descartados)} — só dados simples. A chave "_processos" traz

@@ -112,6 +112,74 @@ def test_impasse_pelo_manager_e_cortado_em_segundos(metodo):
     assert time.monotonic() - inicio < 90, "o impasse pelo Manager deveria ser cortado em segundos, não no prazo de 180 s"
     texto = str(erro.value)
     assert "ficou bloqueado" in texto and "impasse" in texto, texto
+    # O diagnóstico aponta o pedido preso no servidor (o get da fila), não a linha principal dele, que
+    # só espera o fim e antes aparecia como "um processo python esperando uma trava".
+    servidor = [linha for linha in texto.splitlines() if "o servidor do Manager (pid " in linha]
+    assert len(servidor) == 1 and "um pedido de um processo (get/acquire/wait) parado numa fila" in servidor[0], texto
+    assert "o executor do teste: esperando dados num soquete" in texto, texto
+
+
+def test_o_que_o_executor_faz_depois_que_a_funcao_volta_nao_conta_como_do_aluno(metodo):
+    """O join que acontece depois de a função voltar (ao empacotar o resultado; ou o que o
+    multiprocessing dá nos filhos ao terminar o executor, que chegava ao diário ou não conforme a
+    pressa de quem lia: "não deu join no filho" do ex02 passou uma vez em muitas) não é do aluno."""
+    execucao = executar(t.comeca_e_so_junta_ao_empacotar, prazo=PRAZO)
+    assert execucao.resposta is not None and execucao.resposta[0] in ("ok", "nao_serializavel"), execucao.resposta
+    filhos = [e["filho"] for e in execucao.iniciados if e["op"] == "process"]
+    assert len(filhos) == 1, execucao.iniciados
+    assert not [e for e in execucao.iniciados if e["op"] in ("join", "devolveu")], execucao.iniciados
+
+
+def test_eventos_do_executor_depois_da_devolucao_sao_cortados_os_dos_filhos_nao():
+    from autograder.execucao import _ate_a_devolucao
+
+    def ev(op, t, no_executor=True, **dados):
+        return {"op": op, "t": t, "no_executor": no_executor, "pid": 1 if no_executor else 2, **dados}
+
+    lidas = {
+        "_processos": ([ev("process", 10, filho=2), ev("join", 20, filho=2), ev("devolveu", 30),
+                        ev("join", 40, filho=3), ev("process", 45, no_executor=False, filho=4)], None, 0),
+        "fila": ([ev("put", 25), ev("get", 35), ev("get", 50, no_executor=False)], [1], 0),
+    }
+    cortadas = _ate_a_devolucao(lidas)
+    assert [e["t"] for e in cortadas["_processos"][0]] == [10, 20, 45]
+    assert cortadas["fila"] == ([ev("put", 25), ev("get", 50, no_executor=False)], [1], 0)
+    # Sem a marca (um pedido de importação, um executor antigo), nada é cortado; com duas, vale a última
+    # (uma marca anotada antes da hora só cortaria menos).
+    assert _ate_a_devolucao({"fila": lidas["fila"]}) == {"fila": lidas["fila"]}
+    duas = {"_processos": ([ev("devolveu", 5), ev("join", 20, filho=2), ev("devolveu", 30), ev("join", 40)], None, 0)}
+    assert [e["t"] for e in _ate_a_devolucao(duas)["_processos"][0]] == [20]
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="o diagnóstico lê o /proc (Linux)")
+def test_diagnostico_do_servidor_do_manager_conta_os_pedidos_presos():
+    """Parado, o servidor "espera pedidos"; cada get sem prazo numa fila dele é um pedido preso."""
+    import multiprocessing
+    import threading
+
+    from autograder.execucao import _onde_espera_o_servidor
+
+    def ver(esperado: str) -> str:
+        limite = time.monotonic() + 20
+        while (visto := _onde_espera_o_servidor(pid)) != esperado and time.monotonic() < limite:
+            time.sleep(0.05)
+        return visto
+
+    with multiprocessing.get_context("fork").Manager() as gerente:
+        pid = gerente._process.pid
+        fila = gerente.Queue()
+        assert ver("esperando pedidos (nenhum pedido parado no servidor)").startswith("esperando pedidos")
+        leitores = [threading.Thread(target=fila.get, daemon=True) for _ in range(2)]
+        leitores[0].start()
+        assert ver(um := "um pedido de um processo (get/acquire/wait) parado numa fila, trava ou condição do Manager") == um
+        leitores[1].start()
+        assert ver(dois := "2 pedidos de processos (get/acquire/wait) parados em filas, travas ou condições do Manager") == dois
+        fila.put(1)
+        fila.put(2)
+        for leitor in leitores:
+            leitor.join(timeout=20)
+        assert not any(leitor.is_alive() for leitor in leitores)
+        assert ver("esperando pedidos (nenhum pedido parado no servidor)").startswith("esperando pedidos")
 
 
 def test_lento_mas_correto_pelo_manager_nao_e_cortado_como_impasse(metodo):

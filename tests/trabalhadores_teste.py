@@ -311,3 +311,22 @@ def atribui_fatias(vet):
     vet[len(vet):len(vet)] = []
     vet[1:1] = []
     return list(vet[:])
+
+
+class _JoinAoEmpacotar:
+    """Um resultado que dá join no filho só quando o executor o empacota, depois de a função voltar."""
+
+    def __init__(self, processo):
+        self.processo = processo
+
+    def __reduce__(self):
+        self.processo.join(timeout=30)
+        return (str, ("empacotado",))
+
+
+def comeca_e_so_junta_ao_empacotar():
+    """Inicia um filho e volta sem join; o join só acontece fora da função, quando o executor empacota
+    o resultado — como o join que o multiprocessing dá nos filhos ao terminar o executor."""
+    p = multiprocessing.Process(target=time.sleep, args=(0,))
+    p.start()
+    return _JoinAoEmpacotar(p)
