@@ -375,6 +375,9 @@ def test_kernel_que_nao_inicia_e_corrigido_de_novo_e_nao_vira_zero(tmp_path: Pat
     assert len(partidas) == 2, r["log"]
     assert r["status"] == st.OK and r["nota"] == 7, r
     assert any("não iniciou" in aviso for aviso in r["avisos"])
+    # A nota de registro correu junto com o notebook (começou antes de ele acabar), e não depois dele.
+    inicio_registro, fim_registro = r["fases"][f"registro/{EX}"]
+    assert inicio_registro < r["fases"]["notebook"][1] and fim_registro > inicio_registro, r["fases"]
 
 
 def test_erro_na_correcao_vira_status_do_aluno_e_nao_excecao(tmp_path: Path, monkeypatch):
@@ -385,9 +388,14 @@ def test_erro_na_correcao_vira_status_do_aluno_e_nao_excecao(tmp_path: Path, mon
         raise RuntimeError("o nbgrader quebrou aqui")
 
     monkeypatch.setattr(ag, "autograde", quebra)
+    canceladas = []
+    cancelar = ag.registro.Adiantada.cancelar
+    monkeypatch.setattr(ag.registro.Adiantada, "cancelar", lambda self: (canceladas.append(self), cancelar(self)))
     r = ag.corrigir_um(modelo, EX, "aluno", {f"{EX}.ipynb": json.dumps(_nb("correta")).encode()}, prazo=30)
     assert r["status"] == st.ERRO and r["nota"] == 0
     assert r["avisos"] == ["RuntimeError: o nbgrader quebrou aqui"]
+    # A nota de registro, que já corria junto com o notebook, é cortada (e o fixture confere que nada ficou vivo).
+    assert len(canceladas) == 1 and canceladas[0].fim is not None
 
 
 def test_kernels_da_correcao_usam_soquetes_de_arquivo_e_nao_portas(tmp_path: Path, monkeypatch):
@@ -546,3 +554,21 @@ def test_pastas_de_uma_correcao_morta_sao_apagadas_na_seguinte(tmp_path: Path):
         for pasta in tmp_path.rglob("*"):
             with contextlib.suppress(OSError):
                 pasta.chmod(0o755)
+
+
+def test_jobs_padrao_tres_por_nucleo_e_uma_por_gib_livre(monkeypatch):
+    import types
+
+    import psutil
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    livre = {"bytes": 24 * 2**30}
+    monkeypatch.setattr(psutil, "virtual_memory", lambda: types.SimpleNamespace(available=livre["bytes"]))
+    assert lote.jobs_padrao() == 6
+    livre["bytes"] = int(4.5 * 2**30)  # pouca memória: uma correção por GiB livre
+    assert lote.jobs_padrao() == 4
+    livre["bytes"] = 2**20  # quase nada: ainda corrige, uma de cada vez
+    assert lote.jobs_padrao() == 1
+    monkeypatch.setattr(os, "cpu_count", lambda: None)
+    livre["bytes"] = 24 * 2**30
+    assert lote.jobs_padrao() == 3

@@ -66,7 +66,7 @@ def _resultado(notebook: dict[str, float]) -> dict:
 def test_vale_o_menor_por_celula_e_a_discordancia_vai_para_o_olhar_humano(tmp_path, monkeypatch):
     rodadas = []
 
-    def rodar_falso(pasta, nome, codigo, celulas, prazo, isolar, limites):
+    def rodar_falso(pasta, nome, codigo, celulas, prazo, isolar, limites, ao_iniciar=None):
         rodadas.append([c["id"] for c in celulas])
         feitas = {
             A: {"pontos": 2.0, "erro": None},
@@ -94,7 +94,7 @@ def test_celula_so_pela_mensagem_que_nao_rodou_fica_sem_mensagem(tmp_path, monke
     """Se o processo das células foi cortado (prazo) antes de uma célula que só dá a mensagem do
     feedback, ela fica sem mensagem: "o prazo acabou" culparia a célula errada. As que dão a nota e não
     rodaram levam a mensagem do prazo, como a nota zero delas."""
-    def rodar_falso(pasta, nome, codigo, celulas, prazo, isolar, limites):
+    def rodar_falso(pasta, nome, codigo, celulas, prazo, isolar, limites, ao_iniciar=None):
         assert [c["id"] for c in celulas] == [A, B, C]
         prazo_msg = "o prazo da nota de registro (60 s) acabou"
         return {"modo": registro.CONFIAVEL, "sem_resposta": [B, C], "celulas": {
@@ -105,6 +105,94 @@ def test_celula_so_pela_mensagem_que_nao_rodou_fica_sem_mensagem(tmp_path, monke
     registro.aplicar(tmp_path, EX, _fonte(), montar_submissao(EX), 60, True, Limites(), r)
     assert r["mensagens"][EX] == {A: {"ok": True, "mensagem": None}, B: {"ok": False, "mensagem": "o prazo da nota de registro (60 s) acabou"}}
     assert r["nota"] == 2.0
+
+
+def test_adiantada_roda_todas_as_celulas_na_ordem_do_source_uma_vez(tmp_path, monkeypatch):
+    """A nota de registro que roda junto com o notebook (antes de haver a nota dele) roda todas as
+    células, na ordem do source, numa thread; ``aplicar`` usa esse resultado sem rodar nada de novo e
+    chega às mesmas notas e mensagens que sem a antecipação."""
+    rodadas, threads = [], []
+    feitas = {
+        A: {"pontos": 2.0, "erro": None},
+        B: {"pontos": 0.0, "erro": "FalhaNoFilho: esperava [(5, 5)], recebi [(5, 6)]"},
+        C: {"pontos": 0.0, "erro": "NotImplementedError: Exercício ainda não resolvido"},
+    }
+
+    def rodar_falso(pasta, nome, codigo, celulas, prazo, isolar, limites, ao_iniciar=None):
+        rodadas.append([c["id"] for c in celulas])
+        threads.append(threading.current_thread().name)
+        return {"modo": registro.CONFIAVEL, "sem_resposta": [], "celulas": {c["id"]: feitas[c["id"]] for c in celulas}}
+
+    monkeypatch.setattr(registro, "rodar_celulas", rodar_falso)
+    sem, com = _resultado({A: 2.0, B: 2.0, C: 0.0}), _resultado({A: 2.0, B: 2.0, C: 0.0})
+    registro.aplicar(tmp_path, EX, _fonte(), montar_submissao(EX), 60, True, Limites(), sem)
+    adiantada = registro.Adiantada(tmp_path, _fonte(), montar_submissao(EX), 60, True, Limites())
+    registro.aplicar(tmp_path, EX, _fonte(), montar_submissao(EX), 60, True, Limites(), com, adiantada=adiantada)
+    assert rodadas == [[A, B, C], [A, B, C]], "sem antecipação, uma rodada; com ela, a adiantada e mais nenhuma"
+    assert threads[1] == "registro-adiantado" != threading.current_thread().name
+    assert adiantada.inicio is not None and adiantada.fim >= adiantada.inicio
+    for chave in ("celulas", "nota", "registro", "mensagens", "avisos"):
+        assert com[chave] == sem[chave], chave
+
+
+def test_adiantada_cortada_roda_de_novo_so_as_celulas_que_dao_nota(tmp_path, monkeypatch):
+    """Na ordem do source, um corte (o prazo, os limites do sandbox) antes de uma célula que deu pontos
+    no notebook a deixa sem resposta; sem a antecipação, ela teria rodado antes das que valem zero. Ela
+    roda de novo, sozinha; a que só daria a mensagem e não rodou fica sem mensagem, como antes."""
+    rodadas = []
+    prazo_msg = "o prazo da nota de registro (60 s) acabou"
+
+    def rodar_falso(pasta, nome, codigo, celulas, prazo, isolar, limites, ao_iniciar=None):
+        ids = [c["id"] for c in celulas]
+        rodadas.append(ids)
+        if len(rodadas) == 1:  # a adiantada: o prazo acabou antes de B (que deu pontos no notebook) e de C
+            return {"modo": registro.CONFIAVEL, "sem_resposta": [B, C], "celulas": {
+                A: {"pontos": 2.0, "erro": None}, B: {"pontos": 0.0, "erro": prazo_msg}, C: {"pontos": 0.0, "erro": prazo_msg}}}
+        return {"modo": registro.CONFIAVEL, "sem_resposta": [], "celulas": {i: {"pontos": 2.0, "erro": None} for i in ids}}
+
+    monkeypatch.setattr(registro, "rodar_celulas", rodar_falso)
+    r = _resultado({A: 2.0, B: 2.0, C: 0.0})
+    adiantada = registro.Adiantada(tmp_path, _fonte(), montar_submissao(EX), 60, True, Limites())
+    registro.aplicar(tmp_path, EX, _fonte(), montar_submissao(EX), 60, True, Limites(), r, adiantada=adiantada)
+    assert rodadas == [[A, B, C], [B]]
+    assert r["registro"] == {A: 2.0, B: 2.0, C: 0.0} and r["nota"] == 4.0
+    assert r["mensagens"][EX] == {A: {"ok": True, "mensagem": None}, B: {"ok": True, "mensagem": None}}
+    assert not any(registro.MOTIVO_NOTEBOOK_A_MAIS in a for a in r["avisos"])
+
+
+def test_adiantada_que_ninguem_usa_e_cortada_ja(tmp_path, monkeypatch):
+    """Quando o notebook não dá nota (inválido, kernel morto, erro), ninguém usa a nota de registro:
+    ``cancelar`` mata o processo das células na hora (a função que ``rodar_celulas`` entrega ao
+    iniciar), em vez de esperar as células até o prazo."""
+    cortado = threading.Event()
+
+    def rodar_falso(pasta, nome, codigo, celulas, prazo, isolar, limites, ao_iniciar=None):
+        ao_iniciar(cortado.set)
+        assert cortado.wait(60), "cancelar() não cortou o processo das células"
+        return {"modo": registro.CONFIAVEL, "sem_resposta": [c["id"] for c in celulas], "celulas": {}}
+
+    monkeypatch.setattr(registro, "rodar_celulas", rodar_falso)
+    adiantada = registro.Adiantada(tmp_path, _fonte(), montar_submissao(EX), 600, True, Limites())
+    adiantada.cancelar()
+    assert cortado.is_set() and adiantada.fim is not None and not adiantada.usada
+    # Cancelada antes de o processo partir: ele é cortado assim que parte.
+    cortado.clear()
+    monkeypatch.setattr(threading.Thread, "start", lambda self: None)
+    antes = registro.Adiantada(tmp_path, _fonte(), montar_submissao(EX), 600, True, Limites())
+    antes._cancelada = True
+    antes._iniciou(cortado.set)
+    assert cortado.is_set()
+
+
+def test_sem_modulo_nada_e_adiantado(tmp_path, monkeypatch):
+    monkeypatch.setattr(registro, "rodar_celulas", lambda *a, **k: pytest.fail("não há o que rodar"))
+    nb = montar_submissao(EX)
+    _celula(nb, "ex01-modulo")["source"] = "def dividir(a, b, k):\n    return []\n"
+    adiantada = registro.Adiantada(tmp_path, _fonte(), nb, 60, True, Limites())
+    assert adiantada.resultado() is None and adiantada.inicio is None
+    r = _resultado({A: 2.0, B: 2.0, C: 3.0})
+    registro.aplicar(tmp_path, EX, _fonte(), nb, 60, True, Limites(), r, adiantada=adiantada)
+    assert r["nota"] == 0 and any(a.startswith("nota de registro zero") for a in r["avisos"])
 
 
 def test_sem_modulo_a_nota_de_registro_e_zero(tmp_path):

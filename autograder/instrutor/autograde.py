@@ -129,6 +129,32 @@ def _corrigir_em(
         if apagadas:
             onde = f" ({nb}.ipynb)" if len(modelo.notebooks) > 1 else ""
             resultado["avisos"].append(f"células do enunciado apagadas pelo aluno{onde}: {', '.join(sorted(apagadas))}")
+    # A nota de registro de cada notebook roda enquanto o nbgrader roda o notebook (as duas são quase só
+    # espera): cada aluno custa no relógio a maior das duas, e não a soma.
+    inicio = time.monotonic()
+    adiantadas = {
+        nb: registro.Adiantada(tmp / "registro" / nb, fontes[nb], submissoes[nb], prazo, isolar, limites)
+        for nb in entregues if fontes[nb] is not None
+    }
+    try:
+        status = _corrigir_notebooks(tmp, raiz, url, modelo, exercicio, aluno, entregues, fontes, submissoes, prazo, isolar,
+                                     limites, resultado, adiantadas, inicio)
+    finally:
+        for adiantada in adiantadas.values():
+            # A que ninguém usou (o notebook não deu nota) é cortada; nada dela sobrevive à correção.
+            adiantada.esperar() if adiantada.usada else adiantada.cancelar()
+    # Quando cada parte rodou (segundos desde o começo das duas): os testes veem que a nota de registro
+    # correu junto com o notebook.
+    for nb, adiantada in adiantadas.items():
+        if adiantada.usada and adiantada.inicio is not None:
+            resultado.setdefault("fases", {})[f"registro/{nb}"] = (round(adiantada.inicio - inicio, 3), round(adiantada.fim - inicio, 3))
+    return status
+
+
+def _corrigir_notebooks(
+    tmp: Path, raiz: Path, url: str, modelo: Modelo, exercicio: str, aluno: str, entregues: list[str], fontes: dict,
+    submissoes: dict, prazo: float, isolar: bool, limites: Limites, resultado: dict, adiantadas: dict, inicio: float,
+) -> str:
     for tentativa in (1, 2):
         status = autograde(raiz, url, exercicio, aluno, prazo, resultado, isolar=isolar, limites=limites)
         if status is None and kernel_nao_iniciou(resultado["log"]):
@@ -146,6 +172,7 @@ def _corrigir_em(
         resultado["avisos"].append(f"o kernel {nome!r} que os notebooks da tarefa pedem não está instalado nesta máquina "
                                    "(jupyter kernelspec list): nenhuma célula rodou")
         return ERRO
+    resultado.setdefault("fases", {})["notebook"] = (0.0, round(time.monotonic() - inicio, 3))
     if status is None and ("DeadKernelError" in resultado["log"] or "Kernel died" in resultado["log"]):
         status = KERNEL
     ler_notas(url, exercicio, aluno, resultado, modelo.course_id)
@@ -173,7 +200,8 @@ def _corrigir_em(
             corrigido = notebook_de_falha(fonte, submissoes[nb], status or KERNEL, prazo)
             resultado["corrigidos"][nome_nb] = json.dumps(corrigido, ensure_ascii=False).encode()
         if fontes[nb] is not None:
-            registro.aplicar(tmp / "registro" / nb, exercicio, fontes[nb], submissoes[nb], prazo, isolar, limites, resultado, notebook=nb)
+            registro.aplicar(tmp / "registro" / nb, exercicio, fontes[nb], submissoes[nb], prazo, isolar, limites, resultado,
+                             notebook=nb, adiantada=adiantadas.get(nb))
         # O feedback do aluno mostra a mensagem de falha da nota de registro (processo limpo), e não a
         # que o notebook escreveu: ela vai nos metadados das células de teste do notebook corrigido.
         anotar_registro(corrigido, (resultado.get("mensagens") or {}).get(nb))

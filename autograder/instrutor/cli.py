@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
                              "ou en): o Moodle acha as colunas pelo nome nesse idioma")
     parser.add_argument("--nota-maxima-ava", type=float, metavar="N",
                         help="a nota máxima da tarefa no AVA: as notas são convertidas para essa escala (padrão: a do nbgrader)")
-    parser.add_argument("-j", "--jobs", type=int, default=None, help="correções ao mesmo tempo (padrão: duas por núcleo)")
+    parser.add_argument("-j", "--jobs", type=int, default=None, help="correções ao mesmo tempo (padrão: três por núcleo, até uma por GiB de memória livre)")
     parser.add_argument("--prazo", type=float, default=600.0, help="segundos de relógio para cada submissão inteira")
     parser.add_argument("--dask", help="endereço de um scheduler do Dask (ex.: tcp://10.0.0.5:8786)")
     parser.add_argument("--sem-feedback", action="store_true", help="não gerar o feedback HTML")

@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -103,7 +104,7 @@ def modulo_da_submissao(fonte: dict, submissao: dict) -> tuple[str, str] | str:
 
 def rodar_celulas(
     pasta: Path, nome: str, codigo: str, celulas: list[dict], prazo: float, isolar: bool, limites: Limites,
-    env_base: dict[str, str] | None = None,
+    env_base: dict[str, str] | None = None, ao_iniciar=None,
 ) -> dict:
     """Roda as células de teste contra o módulo e devolve ``{"celulas": {id: {pontos, erro}}, "modo": ...}``.
 
@@ -111,6 +112,8 @@ def rodar_celulas(
     autograder.instrutor.celulas``); com isolamento, o código do aluno roda nos executores no sandbox
     (ou, com uma biblioteca que ainda não os inicia pelo ``AUTOGRADER_EXECUTOR``, o processo das
     células inteiro vai para o sandbox). Todo processo desta correção morre antes de voltar.
+    ``ao_iniciar``, se dado, recebe logo depois da partida uma função que mata tudo (quem desistiu da
+    resposta a chama de outra thread).
     """
     pasta.mkdir(parents=True, exist_ok=True)
     (pasta / nome).write_text(codigo, encoding="utf-8")
@@ -152,6 +155,9 @@ def rodar_celulas(
             raise
         finally:
             os.close(leitura)
+        if ao_iniciar is not None:
+            ao_iniciar(lambda: _matar_tudo(proc, caixa))
+
         def cortar() -> None:
             matar(processos_com(caixa.token))
             with contextlib.suppress(OSError):
@@ -202,7 +208,8 @@ def opcoes_da_vigia() -> list[str]:
     return ["--vigiar-entrada"] if os.name == "posix" else []
 
 
-def _encerrar(proc: subprocess.Popen, caixa: Sandbox | None) -> None:
+def _matar_tudo(proc: subprocess.Popen, caixa: Sandbox | None) -> None:
+    """Mata o processo das células, os filhos dele e o sandbox (os executores), sem esperar."""
     import psutil
 
     vivos = []
@@ -213,6 +220,10 @@ def _encerrar(proc: subprocess.Popen, caixa: Sandbox | None) -> None:
     matar(vivos)
     if caixa is not None:
         matar(processos_com(caixa.token))
+
+
+def _encerrar(proc: subprocess.Popen, caixa: Sandbox | None) -> None:
+    _matar_tudo(proc, caixa)
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
@@ -229,20 +240,116 @@ def _ler_resposta(resposta: Path | None, saida: str) -> dict:
         return {}
 
 
+class Adiantada:
+    """A nota de registro de um notebook, rodando numa thread ENQUANTO o nbgrader roda o notebook.
+
+    As duas partes de uma correção são quase só espera (a partida do kernel, as conversas, o impasse
+    que a biblioteca corta em segundos): uma depois da outra, cada aluno custava a soma das duas no
+    relógio; ao mesmo tempo, a maior. Roda todas as células de teste do source, na ordem do source (a
+    nota do notebook ainda não existe); :func:`aplicar` usa o resultado como se tivesse rodado só as
+    células que importam e roda de novo, sozinhas, as que deram pontos no notebook e ficaram sem
+    resposta aqui (um corte antes delas), como sem a antecipação.
+
+    Não há antecipação (``resultado()`` devolve ``None``) quando a nota de registro não se aplica ao
+    notebook ou não há módulo na submissão: :func:`aplicar` decide como sempre.
+    """
+
+    def __init__(self, pasta: Path, fonte: dict, submissao: dict, prazo: float, isolar: bool, limites: Limites):
+        self.inicio = self.fim = None
+        #: Alguém pediu o resultado (:meth:`resultado`); senão, no fim ela é cancelada.
+        self.usada = False
+        self._feito: dict | None = None
+        self._erro: BaseException | None = None
+        self._thread = None
+        self._trava = threading.Lock()
+        self._cancelada = False
+        self._cortar = None
+        modulo = modulo_da_submissao(fonte, submissao)
+        celulas = celulas_de_teste(fonte)
+        if not aplicavel(fonte) or isinstance(modulo, str) or not celulas:
+            return
+        self._thread = threading.Thread(
+            target=self._rodar, args=(pasta, *modulo, celulas, prazo, isolar, limites), name="registro-adiantado", daemon=True,
+        )
+        self._thread.start()
+
+    def _rodar(self, *args) -> None:
+        self.inicio = time.monotonic()
+        try:
+            self._feito = rodar_celulas(*args, ao_iniciar=self._iniciou)
+        except BaseException as erro:  # noqa: BLE001 - vai para quem pede o resultado, na thread dele
+            self._erro = erro
+        finally:
+            self.fim = time.monotonic()
+
+    def _iniciou(self, cortar) -> None:
+        with self._trava:
+            self._cortar = cortar
+            cancelada = self._cancelada
+        if cancelada:
+            cortar()
+
+    def esperar(self) -> None:
+        """Espera o fim (o prazo da nota de registro limita a espera)."""
+        if self._thread is not None:
+            self._thread.join()
+
+    def cancelar(self) -> None:
+        """Ninguém vai usar o resultado (o notebook não deu nota: inválido, kernel morto, erro): mata o
+        processo das células e o sandbox dele já, em vez de esperar as células até o fim, e espera a thread."""
+        with self._trava:
+            self._cancelada = True
+            cortar = self._cortar
+        if cortar is not None:
+            cortar()
+        self.esperar()
+
+    def resultado(self) -> dict | None:
+        """Espera o fim (o prazo da nota de registro limita a espera) e devolve o que ``rodar_celulas`` devolveu."""
+        self.usada = True
+        if self._thread is None:
+            return None
+        self._thread.join()
+        if self._erro is not None:
+            raise self._erro
+        return self._feito
+
+
+def _completar(feito: dict, pasta: Path, nome: str, codigo: str, pendentes: list[dict], prazo: float, isolar: bool,
+               limites: Limites) -> dict:
+    """O resultado adiantado, com as células que deram pontos no notebook e não tiveram resposta (o
+    processo foi cortado antes delas) rodadas de novo, sozinhas e primeiro, como sem a antecipação."""
+    faltam = [c for c in pendentes if c["id"] in feito.get("sem_resposta", ())]
+    if not faltam:
+        return feito
+    de_novo = rodar_celulas(pasta, nome, codigo, faltam, prazo, isolar, limites)
+    junto = {**feito, "celulas": {**feito["celulas"], **de_novo["celulas"]}}
+    junto["sem_resposta"] = [cid for cid in feito.get("sem_resposta", ()) if cid not in {c["id"] for c in faltam}]
+    junto["sem_resposta"] += list(de_novo.get("sem_resposta", ()))
+    if de_novo.get("tentou"):
+        junto["tentou"] = de_novo["tentou"]
+    if de_novo.get("modo") != CONFIAVEL:
+        junto["modo"] = de_novo.get("modo")
+    return junto
+
+
 def aplicar(
     pasta: Path, exercicio: str, fonte: dict, submissao: dict, prazo: float, isolar: bool, limites: Limites, resultado: dict,
-    notebook: str | None = None,
+    notebook: str | None = None, adiantada: Adiantada | None = None,
 ) -> None:
     """Calcula a nota de registro do ``notebook`` (por padrão, o de nome igual ao da tarefa) e põe em
     ``resultado["celulas"]`` o menor dos dois, célula a célula; recalcula a nota total.
 
-    As células em que o notebook deu pontos rodam primeiro: elas dão a nota. As outras (já valem zero
-    pelo mínimo) rodam depois, no mesmo processo e dentro do mesmo prazo, só pela mensagem de falha que o
-    feedback do aluno mostra (:data:`resultado["mensagens"]`, ``{notebook: {id: {"ok", "mensagem"}}}``):
+    Sem ``adiantada``, as células em que o notebook deu pontos rodam primeiro: elas dão a nota. As outras
+    (já valem zero pelo mínimo) rodam depois, no mesmo processo e dentro do mesmo prazo, só pela mensagem
+    de falha que o feedback do aluno mostra (:data:`resultado["mensagens"]`, ``{notebook: {id: {"ok", "mensagem"}}}``):
     a do processo limpo, e não a que o notebook escreveu. O processo das células grava a resposta a cada
     célula: se uma das últimas travar até o prazo, as primeiras valem. Só há mensagens de um processo
     confiável (:data:`CONFIAVEL`); sem elas, o feedback não mostra mensagem.
     Num notebook que não foi escrito para a nota de registro (:func:`aplicavel`), ela é dispensada.
+
+    Com ``adiantada`` (:class:`Adiantada`, iniciada junto com o notebook), usa o que ela já rodou (todas
+    as células, na ordem do source) e roda de novo, sozinhas, as que deram pontos e ficaram sem resposta.
     """
     notebook = notebook or exercicio
     celulas = celulas_de_teste(fonte)
@@ -267,7 +374,11 @@ def aplicar(
             mensagens[c["id"]] = {"ok": False, "mensagem": modulo}
     elif pendentes or so_mensagem:
         nome, codigo = modulo
-        feito = rodar_celulas(pasta, nome, codigo, pendentes + so_mensagem, prazo, isolar, limites)
+        feito = adiantada.resultado() if adiantada is not None else None
+        if feito is None:
+            feito = rodar_celulas(pasta, nome, codigo, pendentes + so_mensagem, prazo, isolar, limites)
+        else:
+            feito = _completar(feito, pasta, nome, codigo, pendentes, prazo, isolar, limites)
         registro.update({c["id"]: feito["celulas"][c["id"]] for c in pendentes})
         if feito.get("tentou"):
             resultado["avisos"].append(f"tentou {feito['tentou']}: o sandbox da nota de registro foi encerrado")
