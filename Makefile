@@ -68,12 +68,12 @@ release: instalar
 	@find release -name 'solucao_*.py' -delete
 	$(BIN)/python ferramentas/sumario.py
 
-# Benchmark da correção em lote: nbgrader sequencial x corrigir com -j 1, 2 e 4 (com o sandbox), no chat
+# Benchmark da correção em lote: nbgrader sequencial x corrigir com -j 1, 2, 4 e o padrão (com o sandbox), no chat
 # (1/5 em impasse) e num curso de vários notebooks (o exemplo da documentação do nbgrader), N submissões
 # em cada (N=40 por padrão; make bench N=10 para uma rodada curta).
 N ?= 40
 bench: instalar sandbox
-	$(BIN)/python -m autograder.instrutor.bench --n $(N) --jobs 1 2 4
+	$(BIN)/python -m autograder.instrutor.bench --n $(N)
 
 # A edição do aluno: aulas, enunciados (release/) e a parte da biblioteca que os testes importam, sem
 # soluções, testes ocultos nem ferramentas do instrutor (README: "A edição do aluno").

@@ -5,7 +5,11 @@ execução, em dois cursos:
 - **ps1**: o curso de exemplo da documentação do nbgrader (``tests/cursos/nbgrader_ps1``: dois notebooks,
   cabeçalho, uma imagem), com N entregas (cópias das duas da documentação).
 
-    python -m autograder.instrutor.bench --n 40 --jobs 1 2 4
+    python -m autograder.instrutor.bench --n 40            # -j 1, 2, 4 e o padrão desta máquina
+    python -m autograder.instrutor.bench --n 10 --jobs 4 6
+
+Sem ``--jobs``, mede também o -j padrão do ``corrigir`` nesta máquina (:func:`lote.jobs_padrao`), marcado
+"(padrão)": a meta é nele.
 
 Cada curso tem a tarefa já gerada (``nbgrader generate_assignment``, fora da medida, como o instrutor
 faz antes de corrigir) e é corrigido numa cópia própria: uma vez pelo ``nbgrader autograde`` puro, uma
@@ -124,11 +128,15 @@ def medir(nome: str, montar, n: int, jobs: list[int], modos: list[bool], tmp: Pa
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=40, help="quantas submissões em cada curso (padrão 40)")
-    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2, 4], help="valores de -j a medir")
+    parser.add_argument("--jobs", type=int, nargs="+", default=None,
+                        help="valores de -j a medir (padrão: 1, 2, 4 e o -j padrão do corrigir nesta máquina)")
     parser.add_argument("--cursos", nargs="+", default=["chat", "ps1"], choices=["chat", "ps1"], help="quais cursos medir")
     parser.add_argument("--sem-sandbox", action="store_true", help="medir só a correção sem o sandbox")
     parser.add_argument("--tambem-sem-sandbox", action="store_true", help="medir com e sem o sandbox (o custo dele)")
     args = parser.parse_args(argv)
+    if args.jobs is None:
+        # A meta é no -j padrão: sem --jobs, ele é medido junto com 1, 2 e 4.
+        args.jobs = sorted({1, 2, 4, lote.jobs_padrao()})
     os.environ["PATH"] = ambiente()["PATH"]
     motivo = motivo_indisponivel()
     if args.sem_sandbox or motivo:

@@ -162,10 +162,10 @@ class Sandbox:
         if vigiar_entrada:
             # O laço lê até o fim do arquivo (o pipe sem escritor); ``kill -KILL -1`` dentro de um
             # namespace de PID só alcança os processos dele. Como root, a vigia tem outro uid que o
-            # aluno, que não pode matá-la.
+            # aluno, que não pode matá-la. Sem ninguém mais no namespace, o kill falha: nada a dizer.
             # A vigia nasce de um subshell que sai logo: fica filha do PID 1 do sandbox, não do
             # programa (o ipykernel, ao sair, tenta terminar os próprios filhos e não pode com ela).
-            vigia = "exec 3<&0 0</dev/null; ( { while read -r _; do :; done; kill -KILL -1; } <&3 & ); exec 3<&-; "
+            vigia = "exec 3<&0 0</dev/null; ( { while read -r _; do :; done; kill -KILL -1 2>/dev/null; } <&3 & ); exec 3<&-; "
         cmd += ["/bin/sh", "-c", vigia + copia + '; exec "$@"', "sandbox"]
         if self.uid is not None:
             cmd += [
