@@ -153,14 +153,10 @@ def jobs_padrao() -> int:
     biblioteca corta em segundos), e não CPU; a nota de registro roda junto com o notebook. No bench
     (chat, 10 submissões, 2 núcleos, a máquina parada): -j 4 2,61×, -j 6 3,09× o nbgrader sequencial,
     com as mesmas notas."""
-    nucleos = JOBS_POR_NUCLEO * (os.cpu_count() or 1)
-    try:
-        import psutil
+    import psutil  # já importado pelo sandbox (dependência do corretor)
 
-        por_memoria = max(1, psutil.virtual_memory().available // MEMORIA_POR_JOB)
-    except Exception:  # noqa: BLE001 - sem como medir a memória, vale o número de núcleos
-        por_memoria = nucleos
-    return int(min(nucleos, por_memoria))
+    por_memoria = max(1, psutil.virtual_memory().available // MEMORIA_POR_JOB)
+    return int(min(JOBS_POR_NUCLEO * (os.cpu_count() or 1), por_memoria))
 
 
 def exportar(curso: Curso, destino: Path) -> None:

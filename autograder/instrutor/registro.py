@@ -155,14 +155,11 @@ def rodar_celulas(
             raise
         finally:
             os.close(leitura)
-        if ao_iniciar is not None:
-            ao_iniciar(lambda: _matar_tudo(proc, caixa))
-
         def cortar() -> None:
-            matar(processos_com(caixa.token))
-            with contextlib.suppress(OSError):
-                proc.kill()
+            _matar_tudo(proc, caixa)
 
+        if ao_iniciar is not None:
+            ao_iniciar(cortar)
         limitada = VigiaDosLimites(caixa.token, [compartilhada], limites, cortar) if caixa is not None else contextlib.nullcontext()
         try:
             with limitada:
@@ -209,7 +206,7 @@ def opcoes_da_vigia() -> list[str]:
 
 
 def _matar_tudo(proc: subprocess.Popen, caixa: Sandbox | None) -> None:
-    """Mata o processo das células, os filhos dele e o sandbox (os executores), sem esperar."""
+    """Mata o processo das células, os filhos dele e o sandbox (os executores); não colhe o processo das células."""
     import psutil
 
     vivos = []
@@ -309,7 +306,7 @@ class Adiantada:
         self.usada = True
         if self._thread is None:
             return None
-        self._thread.join()
+        self.esperar()
         if self._erro is not None:
             raise self._erro
         return self._feito
@@ -323,13 +320,13 @@ def _completar(feito: dict, pasta: Path, nome: str, codigo: str, pendentes: list
     if not faltam:
         return feito
     de_novo = rodar_celulas(pasta, nome, codigo, faltam, prazo, isolar, limites)
+    # O modo é o mesmo nas duas rodadas (depende só de ``isolar`` e da biblioteca instalada).
+    rodadas_de_novo = {c["id"] for c in faltam}
     junto = {**feito, "celulas": {**feito["celulas"], **de_novo["celulas"]}}
-    junto["sem_resposta"] = [cid for cid in feito.get("sem_resposta", ()) if cid not in {c["id"] for c in faltam}]
+    junto["sem_resposta"] = [cid for cid in feito.get("sem_resposta", ()) if cid not in rodadas_de_novo]
     junto["sem_resposta"] += list(de_novo.get("sem_resposta", ()))
     if de_novo.get("tentou"):
         junto["tentou"] = de_novo["tentou"]
-    if de_novo.get("modo") != CONFIAVEL:
-        junto["modo"] = de_novo.get("modo")
     return junto
 
 
